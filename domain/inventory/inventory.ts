@@ -1,0 +1,64 @@
+// Inventory: seats per concert and level. The one rule that matters most: allocated ≤ capacity, always.
+// A sale is decided exactly once, against the concert as the authority knows it, never against a device's view.
+import { assertNever, DomainError } from '../shared/decider';
+import type { ConcertState } from '../concert/concert';
+import type { InventoryDecision, SaleRecorded, SaleRejectionCode } from './events';
+
+export class SaleRefused extends DomainError<SaleRejectionCode> {}
+
+const refused = (code: SaleRejectionCode, message: string) => new SaleRefused(code, message);
+
+export function decideSale(sale: SaleRecorded, concert: ConcertState): InventoryDecision[] {
+  const { saleId, concertId, level: levelName, quantity } = sale;
+  const decided = { saleId, concertId, level: levelName, quantity };
+  try {
+    checkSale(sale, concert);
+    return [{ type: 'SeatsAllocated', data: decided }];
+  } catch (error) {
+    if (!(error instanceof SaleRefused)) throw error;
+    return [{ type: 'SaleRejected', data: { ...decided, code: error.code, message: error.message } }];
+  }
+}
+
+function checkSale(sale: SaleRecorded, concert: ConcertState): void {
+  // A sale names its concert: it never takes seats of another one.
+  if (concert.status === 'none' || concert.concertId !== sale.concertId)
+    throw refused('unknown_concert', 'This concert is not known to the box office.');
+  if (concert.status === 'cancelled') throw refused('concert_cancelled', 'The concert is cancelled.');
+  if (concert.status !== 'published') throw refused('not_published', 'The concert is not on sale (not published).');
+  const level = concert.levels.find((l) => l.name === sale.level);
+  if (!level) throw refused('unknown_level', `The concert has no level "${sale.level}".`);
+  if (sale.currency !== concert.currency || sale.unitPrice !== level.price || sale.total !== sale.unitPrice * sale.quantity)
+    throw refused(
+      'price_mismatch',
+      `The price was ${sale.quantity} × ${sale.unitPrice} ${sale.currency}; "${level.name}" costs ${level.price} ${concert.currency}.`,
+    );
+  const left = level.capacity - level.allocated;
+  if (sale.quantity > left)
+    throw refused(
+      'sold_out',
+      left === 0 ? `${level.name} is sold out.` : `${level.name} is sold out: only ${left} left, ${sale.quantity} asked.`,
+    );
+}
+
+export function evolveInventory(concert: ConcertState, event: InventoryDecision): ConcertState {
+  switch (event.type) {
+    case 'SeatsAllocated': {
+      if (concert.status === 'none') return concert;
+      const levels = concert.levels.map((l) =>
+        l.name === event.data.level ? { ...l, allocated: l.allocated + event.data.quantity } : l,
+      );
+      return { ...concert, levels };
+    }
+    case 'SaleRejected':
+      return concert;
+    default:
+      return assertNever(event);
+  }
+}
+
+/** Seats left per level, as this state knows them. */
+export function availability(concert: ConcertState): { level: string; capacity: number; allocated: number; left: number }[] {
+  if (concert.status === 'none') return [];
+  return concert.levels.map((l) => ({ level: l.name, capacity: l.capacity, allocated: l.allocated, left: l.capacity - l.allocated }));
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// The README's commands: installs what is missing, then starts Stagedoor, runs every suite, or the benchmarks.
+// Plain Node with no dependencies, because it runs before `npm ci` has.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const command = process.argv[2];
+
+function run(cmd, args, env = {}) {
+  console.log(`\n▶ ${[cmd, ...args].join(' ')}`);
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    console.error(`✖ ${cmd} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+/** npm ci when node_modules is missing or older than package-lock.json. */
+function ensureDependencies() {
+  const lock = join(root, 'package-lock.json');
+  const stamp = join(root, 'node_modules', '.stagedoor-lock');
+  const hash = createHash('sha256').update(readFileSync(lock)).digest('hex');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
+  // The Electron binary is fetched separately below, so that an install never fails for want of it.
+  run('npm', ['ci', '--no-audit', '--no-fund'], { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' });
+  writeFileSync(stamp, hash);
+}
+
+const commands = {
+  start() {
+    ensureDependencies();
+    run(process.execPath, ['--import', 'tsx', 'scripts/start.ts']);
+  },
+  test() {
+    ensureDependencies();
+    run('npx', ['tsc', '--noEmit', '-p', '.']);
+    run('npx', ['eslint', '--max-warnings=0', '.']);
+    run('npx', ['prettier', '--check', '.']);
+    run('npx', ['vitest', 'run']);
+  },
+  bench() {
+    ensureDependencies();
+    run(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...process.argv.slice(3)]);
+  },
+};
+
+if (!(command in commands)) {
+  console.error(`usage: node scripts/run.mjs ${Object.keys(commands).join('|')}`);
+  process.exit(2);
+}
+commands[command]();

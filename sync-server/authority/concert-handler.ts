@@ -1,0 +1,140 @@
+// The authority for one concert: folds the concert's decision stream into state, decides every new device fact
+// with the domain, and appends the decisions at the next stream positions with create-only writes. A conflict means
+// another writer appended first: reload the stream and decide again. Bad documents are quarantined, never dropped.
+import type { DocumentScope } from 'nano';
+import type { Logger } from 'pino';
+import { ulid } from 'ulid';
+import {
+  concertStream,
+  decideFact,
+  decisionDoc,
+  evolveAuthority,
+  initialAuthorityState,
+} from '../../domain/authority/concert-authority';
+import type { ConcertAuthorityState } from '../../domain/authority/concert-authority';
+import { isDecision, isFact, parseEventDoc } from '../../domain/events/catalogue';
+import type { DecisionDoc, FactDoc } from '../../domain/events/catalogue';
+import { followChain, parseDecisionDocId, streamRange } from '../../domain/log/stream';
+import { createAll, readRange } from '../store/couch';
+import type { Couch, Doc } from '../store/couch';
+import type { BatchHandler, Change } from './follower';
+import type { Metrics } from './metrics';
+import { quarantineDoc } from './quarantine';
+
+export type ConcertHandler = BatchHandler & { readonly state: ConcertAuthorityState };
+
+export function concertHandler(options: {
+  couch: Couch;
+  dbName: string;
+  concertId: string;
+  authorityId: string;
+  logger: Logger;
+  metrics: Metrics;
+  now?: () => Date;
+}): ConcertHandler {
+  const { concertId, authorityId, logger, metrics } = options;
+  const now = options.now ?? (() => new Date());
+  const db: DocumentScope<Doc> = options.couch.server.use<Doc>(options.dbName);
+  const stream = concertStream(concertId);
+  let state = initialAuthorityState();
+  const labels = { concert: concertId };
+
+  /** Reads the stream from the head on and applies the decisions that extend the chain. */
+  const catchUp = async (): Promise<void> => {
+    const { startkey, endkey } = streamRange(stream, state.head.nextPosition);
+    for await (const page of readRange(db, startkey, endkey)) {
+      const decisions: DecisionDoc[] = [];
+      for (const raw of page) {
+        const parsed = parseEventDoc(raw);
+        if (parsed.ok && isDecision(parsed.doc) && parsed.doc.stream === stream) decisions.push(parsed.doc);
+        else logger.warn({ id: raw._id, reason: parsed.ok ? 'not a decision' : parsed.reason }, 'ignored a squatter in the stream');
+      }
+      const links = decisions.map((d) => ({ ...d.meta, doc: d }));
+      const { accepted, orphans, head } = followChain(state.head, links);
+      for (const link of accepted) state = evolveAuthority(state, link.doc);
+      state = { ...state, head };
+      if (orphans.length > 0) logger.warn({ orphans: orphans.map((o) => o.doc._id) }, 'orphaned decisions skipped');
+    }
+  };
+
+  const quarantine = async (entries: { id: string; reason: string; type: string | null }[]): Promise<void> => {
+    if (entries.length === 0) return;
+    const at = now().toISOString();
+    await createAll(db, entries.map((e) => quarantineDoc(options.dbName, e, at)));
+    metrics.quarantined.inc(labels, entries.length);
+    for (const e of entries) logger.warn({ id: e.id, reason: e.reason }, 'quarantined');
+  };
+
+  /** Decides facts in order and writes the decisions; returns the facts still undecided after a conflict. */
+  const decideAndAppend = async (facts: FactDoc[]): Promise<FactDoc[]> => {
+    const tentative = new Set<string>();
+    let view: ConcertAuthorityState = {
+      ...state,
+      decided: { has: (id) => state.decided.has(id) || tentative.has(id), add: (id) => tentative.add(id) },
+    };
+    const docs: DecisionDoc[] = [];
+    const at = now().toISOString();
+    for (const fact of facts) {
+      const decision = decideFact(fact, view);
+      if (!decision) continue;
+      const doc = decisionDoc(concertId, view.head, decision, fact, { decisionId: ulid(), authorityId, now: at });
+      docs.push(doc);
+      view = evolveAuthority(view, doc);
+    }
+    if (docs.length === 0) return [];
+    const results = await createAll(db, docs);
+    // Apply the written prefix; at the first failure stop: what follows was decided on a history that lost.
+    for (const [i, result] of results.entries()) {
+      const doc = docs[i];
+      if (!result.ok || !doc) break;
+      state = evolveAuthority(state, doc);
+      metrics.decisions.inc({ ...labels, outcome: doc.type });
+    }
+    const failed = results.find((r) => !r.ok);
+    if (!failed) return [];
+    if (!failed.conflict) throw new Error(`append failed: ${failed.error ?? 'unknown'}`);
+    metrics.appendConflicts.inc(labels);
+    logger.info({ at: failed.id }, 'another writer appended first: reloading the stream');
+    await catchUp();
+    return facts.filter((f) => !state.decided.has(f._id));
+  };
+
+  return {
+    get state() {
+      return state;
+    },
+    async load() {
+      state = initialAuthorityState();
+      await catchUp();
+      logger.info({ position: state.head.nextPosition, status: state.concert.status }, 'stream loaded');
+    },
+    async handle(changes: Change[], signal: AbortSignal) {
+      const facts: FactDoc[] = [];
+      const bad: { id: string; reason: string; type: string | null }[] = [];
+      let foreignDecisions = false;
+      for (const change of changes) {
+        const { id, doc } = change;
+        if (change.deleted || !doc || id.startsWith('_design/') || id.startsWith('quarantine:')) continue;
+        const position = parseDecisionDocId(id);
+        if (position?.stream === stream) {
+          // A decision we did not write ourselves means another authority was active: reload before deciding.
+          if (position.position >= state.head.nextPosition) foreignDecisions = true;
+          continue;
+        }
+        const parsed = parseEventDoc(doc);
+        if (!parsed.ok) bad.push({ id, reason: parsed.reason, type: parsed.type });
+        else if (!isFact(parsed.doc))
+          bad.push({ id, reason: `${parsed.doc.type} is written by the authority only, in its stream`, type: parsed.doc.type });
+        else if (parsed.doc.data.concertId !== concertId)
+          bad.push({ id, reason: `a fact for concert ${parsed.doc.data.concertId} in ${options.dbName}`, type: parsed.doc.type });
+        else facts.push(parsed.doc);
+      }
+      metrics.factsSeen.inc(labels, facts.length + bad.length);
+      if (foreignDecisions) await catchUp();
+      await quarantine(bad);
+      let pending = facts;
+      while (pending.length > 0 && !signal.aborted) pending = await decideAndAppend(pending);
+      metrics.streamPosition.set(labels, state.head.nextPosition);
+    },
+  };
+}

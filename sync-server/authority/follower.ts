@@ -1,0 +1,137 @@
+// A leased follower of one database's _changes feed: while it holds the scope's lease it loads its handler's state,
+// reads changes from the stored checkpoint (never "now"), hands each batch to the handler, then moves the
+// checkpoint. Delivery is at-least-once: handlers must be idempotent, and they are.
+import type { Logger } from 'pino';
+import type { Couch, Doc } from '../store/couch';
+import { authorityDb } from '../store/couch';
+import { createCheckpoint, createLease } from './lease';
+import type { Seq } from './lease';
+
+export type Change = { id: string; seq: Seq; deleted?: boolean; doc?: Doc };
+
+export type BatchHandler = {
+  /** Rebuilds state from the store; called each time the lease is (re)gained. */
+  load: () => Promise<void>;
+  handle: (changes: Change[], signal: AbortSignal) => Promise<void>;
+};
+
+export type FollowerOptions = {
+  couch: Couch;
+  dbName: string;
+  authorityId: string;
+  handler: BatchHandler;
+  logger: Logger;
+  leaseTtlMs: number;
+  batchSize: number;
+  onLag?: (pending: number) => void;
+};
+
+export type Follower = { stop: () => Promise<void>; readonly leaseHeld: boolean; readonly caughtUp: boolean };
+
+export function startFollower(options: FollowerOptions): Follower {
+  const { couch, dbName, handler, logger, leaseTtlMs, batchSize } = options;
+  const authority = couch.server.use<Doc>(authorityDb);
+  const lease = createLease(authority, dbName, options.authorityId, leaseTtlMs);
+  const checkpoint = createCheckpoint(authority, dbName);
+  const stopper = new AbortController();
+  let caughtUp = false;
+
+  const serve = async (session: AbortController): Promise<void> => {
+    await handler.load();
+    let since: Seq = (await checkpoint.load()) ?? 0;
+    logger.info({ since }, 'authority active');
+    while (!session.signal.aborted) {
+      // Caught up: long-poll, so a new fact is seen at once. (The embedded store ignores the long-poll timeout;
+      // aborting the request is what ends a wait.)
+      const response = (await couch.server.request({
+        db: dbName,
+        path: '_changes',
+        qs: { since, limit: batchSize, include_docs: true, ...(caughtUp ? { feed: 'longpoll', timeout: 25_000 } : {}) },
+        signal: session.signal,
+      } as Parameters<typeof couch.server.request>[0])) as { results: Change[]; last_seq: Seq; pending?: number };
+      if (response.results.length > 0) await handler.handle(response.results, session.signal);
+      if (response.last_seq !== since) {
+        since = response.last_seq;
+        await checkpoint.save(since);
+      }
+      caughtUp = response.results.length < batchSize;
+      options.onLag?.(response.pending ?? (caughtUp ? 0 : batchSize));
+    }
+  };
+
+  const run = async (): Promise<void> => {
+    let backoff = 0;
+    while (!stopper.signal.aborted) {
+      try {
+        if (!(await lease.acquire())) {
+          await sleep(leaseTtlMs / 3, stopper.signal);
+          continue;
+        }
+        const session = new AbortController();
+        const abortSession = () => session.abort();
+        stopper.signal.addEventListener('abort', abortSession);
+        const renewal = setInterval(() => {
+          lease.acquire().then(
+            (still) => {
+              if (!still) {
+                logger.warn('lease lost to another instance: standing by');
+                session.abort();
+              }
+            },
+            (error: unknown) => {
+              logger.warn({ err: error }, 'lease renewal failed: standing by');
+              session.abort();
+            },
+          );
+        }, leaseTtlMs / 3);
+        try {
+          await serve(session);
+        } finally {
+          clearInterval(renewal);
+          stopper.signal.removeEventListener('abort', abortSession);
+          caughtUp = false;
+        }
+        backoff = 0;
+      } catch (error) {
+        if (stopper.signal.aborted) break;
+        if (!isAbort(error)) {
+          backoff = Math.min(10_000, backoff ? backoff * 2 : 250);
+          logger.error({ err: error, retryInMs: backoff }, 'follower failed; retrying');
+          await sleep(backoff, stopper.signal);
+        }
+      }
+    }
+    await lease.release();
+  };
+
+  const running = run();
+  return {
+    get leaseHeld() {
+      return lease.held;
+    },
+    get caughtUp() {
+      return caughtUp;
+    },
+    async stop() {
+      stopper.abort();
+      await running;
+    },
+  };
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || /abort/i.test(error.message));
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}

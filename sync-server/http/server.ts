@@ -1,0 +1,35 @@
+// The sync server's HTTP API. This slice: health and metrics; payments, enrolment and stream access come later.
+import Fastify from 'fastify';
+import type { Logger } from 'pino';
+import type { Authority } from '../authority/supervisor';
+import type { Metrics } from '../authority/metrics';
+import type { Couch } from '../store/couch';
+
+export function buildHttpServer(options: { couch: Couch; authority: Authority; metrics: Metrics; logger: Logger }) {
+  const { couch, authority, metrics } = options;
+  const app = Fastify({ loggerInstance: options.logger });
+
+  app.get('/health', async (_request, reply) => {
+    let reachable = true;
+    let storeError: string | undefined;
+    try {
+      await couch.server.info();
+    } catch (error) {
+      reachable = false;
+      storeError = error instanceof Error ? error.message : String(error);
+    }
+    const concerts = authority.concerts();
+    return reply.code(reachable ? 200 : 503).send({
+      status: reachable ? 'ok' : 'store unreachable',
+      store: { reachable, ...(storeError ? { error: storeError } : {}) },
+      concerts,
+    });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    authority.concerts(); // refreshes the per-concert lease gauges
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  return app;
+}

@@ -1,0 +1,120 @@
+// CouchDB access for the authority: databases, idempotent provisioning, create-only appends, paging reads.
+// Works against Apache CouchDB 3 and the embedded pouchdb-server alike: sequences are opaque strings.
+import nano from 'nano';
+import type { DocumentScope, ServerScope } from 'nano';
+
+export const catalogueDb = 'stagedoor-catalogue';
+export const authorityDb = 'stagedoor-authority';
+export const concertDbPrefix = 'stagedoor-concert-';
+
+export type Couch = { server: ServerScope; url: string };
+
+export function connect(url: string): Couch {
+  return { server: nano({ url }), url };
+}
+
+export type Doc = { _id: string; _rev?: string; [key: string]: unknown };
+
+export function statusOf(error: unknown): number | undefined {
+  if (typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number')
+    return error.statusCode;
+  return undefined;
+}
+
+/** Creates the database if missing; a 412 (exists) is success. */
+export async function ensureDatabase(couch: Couch, name: string): Promise<void> {
+  try {
+    await couch.server.db.create(name);
+  } catch (error) {
+    if (statusOf(error) !== 412) throw error;
+  }
+}
+
+/**
+ * Event databases refuse updates and deletions of documents, for everyone: an event, once written, stays.
+ * (Per-role write rules come with the security issue; this is the part every event database needs from day one.)
+ */
+const immutableEvents = `function (newDoc, oldDoc, userCtx) {
+  if (newDoc._id.indexOf('_design/') === 0) return;
+  if (oldDoc) throw({ forbidden: 'immutable: ' + newDoc._id + ' exists already; events are never changed' });
+  if (newDoc._deleted) throw({ forbidden: 'events are never deleted' });
+  if (typeof newDoc.type !== 'string' || typeof newDoc.stream !== 'string') throw({ forbidden: 'an event needs a type and a stream' });
+}`;
+
+export const eventsDesignDoc = { _id: '_design/stagedoor', version: 1, validate_doc_update: immutableEvents };
+
+/** Creates or upgrades a design document when its `version` is behind. */
+export async function ensureDesignDoc(couch: Couch, dbName: string, doc: Doc & { version: number }): Promise<void> {
+  const db = couch.server.use<Doc>(dbName);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let current: (Doc & { version?: number }) | undefined;
+    try {
+      current = (await db.get(doc._id)) as Doc & { version?: number };
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+    if (current && (current.version ?? 0) >= doc.version) return;
+    try {
+      await db.insert({ ...doc, ...(current?._rev ? { _rev: current._rev } : {}) });
+      return;
+    } catch (error) {
+      if (statusOf(error) !== 409) throw error;
+    }
+  }
+}
+
+export async function ensureEventDatabase(couch: Couch, name: string): Promise<void> {
+  await ensureDatabase(couch, name);
+  await ensureDesignDoc(couch, name, eventsDesignDoc);
+}
+
+export type BulkResult = { id: string; ok: boolean; conflict: boolean; error?: string };
+
+/** Create-only writes: documents without _rev; an existing id comes back as a conflict, never overwritten. */
+export async function createAll(db: DocumentScope<Doc>, docs: readonly Doc[]): Promise<BulkResult[]> {
+  if (docs.length === 0) return [];
+  const response = await db.bulk({ docs: docs as Doc[] });
+  return response.map((r, i) => ({
+    id: r.id ?? docs[i]?._id ?? '',
+    ok: !r.error,
+    // CouchDB answers a create of an existing id with a conflict; pouchdb-server runs validate_doc_update first,
+    // whose refusal says "immutable". Both mean: someone wrote this id before us.
+    conflict: r.error === 'conflict' || (r.error === 'forbidden' && String(r.reason).startsWith('immutable:')),
+    ...(r.error ? { error: `${r.error}: ${r.reason ?? ''}` } : {}),
+  }));
+}
+
+/** Reads documents in an id range, in id order, a page at a time. */
+export async function* readRange(
+  db: DocumentScope<Doc>,
+  startkey: string,
+  endkey: string,
+  pageSize = 1000,
+): AsyncGenerator<Doc[]> {
+  let from = startkey;
+  let skip = 0;
+  for (;;) {
+    const page = await db.list({ startkey: from, endkey, include_docs: true, limit: pageSize, skip });
+    const docs = page.rows.flatMap((row) => (row.doc ? [row.doc as Doc] : []));
+    if (docs.length > 0) yield docs;
+    const last = page.rows.at(-1);
+    if (page.rows.length < pageSize || !last) return;
+    from = last.id;
+    skip = 1;
+  }
+}
+
+export async function listConcertDatabases(couch: Couch): Promise<string[]> {
+  const all = await couch.server.db.list();
+  return all.filter((name) => name.startsWith(concertDbPrefix));
+}
+
+/** Reads a small mutable bookkeeping document (checkpoint, lease), or undefined. */
+export async function getDoc<T extends Doc>(db: DocumentScope<Doc>, id: string): Promise<T | undefined> {
+  try {
+    return (await db.get(id)) as T;
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}

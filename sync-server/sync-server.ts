@@ -1,0 +1,61 @@
+// Assembles the sync server: store connection, provisioning, demo data, the authority and the HTTP API.
+import pino from 'pino';
+import type { Logger } from 'pino';
+import { startAuthority } from './authority/supervisor';
+import { createMetrics } from './authority/metrics';
+import type { Config } from './config';
+import { redact } from './config';
+import { seedDemoData } from './demo-data';
+import { buildHttpServer } from './http/server';
+import { authorityDb, catalogueDb, connect, ensureDatabase, ensureEventDatabase } from './store/couch';
+import type { Couch } from './store/couch';
+
+export type SyncServer = { port: number; stop: () => Promise<void> };
+
+export class StoreUnreachable extends Error {}
+
+export async function waitForStore(couch: Couch, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await couch.server.info();
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) {
+        const why = error instanceof Error ? error.message : String(error);
+        throw new StoreUnreachable(`the store at ${redact(couch.url)} is unreachable after ${timeoutMs / 1000} s (${why}); check COUCHDB_URL`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+export async function startSyncServer(config: Config, logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<SyncServer> {
+  const couch = connect(config.COUCHDB_URL);
+  await waitForStore(couch, config.STORE_WAIT_MS);
+  await ensureEventDatabase(couch, catalogueDb);
+  await ensureDatabase(couch, authorityDb);
+  if (config.SEED_DEMO === '1' && (await seedDemoData(couch))) logger.info('demo concerts seeded');
+
+  const metrics = createMetrics();
+  const authority = startAuthority({
+    couch,
+    authorityId: config.AUTHORITY_ID,
+    logger: logger.child({ authority: config.AUTHORITY_ID }),
+    metrics,
+    leaseTtlMs: config.LEASE_TTL_MS,
+    batchSize: config.BATCH_SIZE,
+  });
+  const app = buildHttpServer({ couch, authority, metrics, logger });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  logger.info({ port, store: redact(config.COUCHDB_URL) }, 'sync server listening');
+  return {
+    port,
+    async stop() {
+      await app.close();
+      await authority.stop();
+    },
+  };
+}
