@@ -44,7 +44,11 @@ const factMeta = (id: string, deviceId: string, userId: string, recordedAt = now
   causationId: id,
 });
 
-const organizerFact = <T extends FactDoc['type']>(id: string, type: T, data: Extract<FactDoc, { type: T }>['data']) =>
+const organizerFact = <T extends FactDoc['type']>(
+  id: string,
+  type: T,
+  data: Extract<FactDoc, { type: T }>['data'],
+) =>
   ({
     _id: id,
     type,
@@ -61,7 +65,13 @@ const creationRequested = (id: string, capacities: readonly [number, number] = [
     levels: levelNames.map((name, i) => ({ name, capacity: capacities[i] ?? 0, price: prices[name] })),
   });
 
-const saleRecorded = (id: string, desk: number, level: LevelName, quantity: number, second = 0): FactDoc<'SaleRecorded'> => {
+const saleRecorded = (
+  id: string,
+  desk: number,
+  level: LevelName,
+  quantity: number,
+  second = 0,
+): FactDoc<'SaleRecorded'> => {
   const total = prices[level] * quantity;
   return {
     _id: id,
@@ -78,7 +88,12 @@ const saleRecorded = (id: string, desk: number, level: LevelName, quantity: numb
       currency: 'PLN',
       payment: { method: 'cash', tendered: total, change: 0 },
     },
-    meta: factMeta(id, `desk-${desk}`, `cashier-${desk}`, new Date(Date.parse(now) - 3_600_000 + second * 1000).toISOString()),
+    meta: factMeta(
+      id,
+      `desk-${desk}`,
+      `cashier-${desk}`,
+      new Date(Date.parse(now) - 3_600_000 + second * 1000).toISOString(),
+    ),
   };
 };
 
@@ -119,7 +134,10 @@ const levelOf = (state: ConcertAuthorityState, name: string) => {
 function rebuild(stored: readonly DecisionDoc[]) {
   const links = stored.map((doc) => ({ ...doc.meta, doc }));
   const { accepted, orphans } = followChain(emptyChain(), links);
-  return { orphans, state: accepted.reduce((state, link) => evolveAuthority(state, link.doc), initialAuthorityState()) };
+  return {
+    orphans,
+    state: accepted.reduce((state, link) => evolveAuthority(state, link.doc), initialAuthorityState()),
+  };
 }
 
 // A box office day: capacities, desks, and sales each delivered 1–3 times (one sort key per delivery).
@@ -260,7 +278,10 @@ describe('the concert authority, case by case', () => {
 
   it('takes the sale id from the fact id, whatever the data says', () => {
     const fact = saleRecorded(ulid(100), 1, 'Regular', 2);
-    const decision = decideFact({ ...fact, data: { ...fact.data, saleId: 'something-else' } }, openConcert([10, 10]).state);
+    const decision = decideFact(
+      { ...fact, data: { ...fact.data, saleId: 'something-else' } },
+      openConcert([10, 10]).state,
+    );
     expect(decision).toEqual({
       type: 'SeatsAllocated',
       data: { saleId: ulid(100), concertId, level: 'Regular', quantity: 2 },

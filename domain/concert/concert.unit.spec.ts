@@ -15,7 +15,11 @@ const evolveHistory = (state: ConcertState, event: History): ConcertState =>
     ? evolveInventory(state, event)
     : evolveConcert(state, event);
 
-const given = specification({ decide: decideConcert, evolve: evolveHistory, initialState: initialConcertState });
+const given = specification({
+  decide: decideConcert,
+  evolve: evolveHistory,
+  initialState: initialConcertState,
+});
 
 const concertId = 'kwiat-jabloni-torwar-2026';
 const details = {
@@ -56,10 +60,13 @@ const cancel: ConcertCommand = { type: 'CancelConcert', data: { concertId, reaso
 
 // Events
 const created: History = { type: 'ConcertCreated', data: creation() };
-const published: History = { type: 'ConcertPublished', data: { concertId } };
-const unpublished: History = { type: 'ConcertUnpublished', data: { concertId } };
-const cancelled: History = { type: 'ConcertCancelled', data: { concertId, reason: 'The artist is ill.' } };
-const levelsUpdated = (...levels: TicketLevel[]): History => ({
+const published: ConcertDecision = { type: 'ConcertPublished', data: { concertId } };
+const unpublished: ConcertDecision = { type: 'ConcertUnpublished', data: { concertId } };
+const cancelled: ConcertDecision = {
+  type: 'ConcertCancelled',
+  data: { concertId, reason: 'The artist is ill.' },
+};
+const levelsUpdated = (...levels: TicketLevel[]): ConcertDecision => ({
   type: 'TicketLevelsUpdated',
   data: { concertId, levels },
 });
@@ -70,7 +77,9 @@ const seatsAllocated = (level: string, quantity: number, saleId: string): Histor
 
 describe('creating a concert', () => {
   it('creates a draft with an artist, a venue and its ticket levels', () => {
-    given([]).when(create()).then([{ type: 'ConcertCreated', data: creation() }]);
+    given([])
+      .when(create())
+      .then([{ type: 'ConcertCreated', data: creation() }]);
   });
 
   it('allows a free level (price 0)', () => {
@@ -204,7 +213,12 @@ describe('updating the ticket levels', () => {
   });
 
   it('keeps the seats allocated through an earlier level change', () => {
-    given([created, published, seatsAllocated('Golden Circle', 15, 's1'), levelsUpdated(regular, { ...golden, capacity: 30 })])
+    given([
+      created,
+      published,
+      seatsAllocated('Golden Circle', 15, 's1'),
+      levelsUpdated(regular, { ...golden, capacity: 30 }),
+    ])
       .when(updateLevels(regular, { ...golden, capacity: 10 }))
       .thenThrows('capacity_below_allocated');
   });

@@ -42,7 +42,12 @@ const unpublished: History = { type: 'ConcertUnpublished', data: { concertId } }
 const cancelled: History = { type: 'ConcertCancelled', data: { concertId, reason: 'The artist is ill.' } };
 const onSale = [created, published];
 
-const sale = (saleId: string, level: string, quantity: number, overrides: Partial<SaleRecorded> = {}): SaleRecorded => {
+const sale = (
+  saleId: string,
+  level: string,
+  quantity: number,
+  overrides: Partial<SaleRecorded> = {},
+): SaleRecorded => {
   const unitPrice = prices[level] ?? 10_000;
   return {
     saleId,
@@ -123,7 +128,9 @@ describe('a sold-out level', () => {
   it('rejects a sale for more seats than are left, saying how many are left', () => {
     given([...onSale, allocated('s1', 'Golden Circle', 1), allocated('s2', 'Golden Circle', 1)])
       .when(sale('s3', 'Golden Circle', 3))
-      .then([rejected('s3', 'Golden Circle', 3, 'sold_out', 'Golden Circle is sold out: only 2 left, 3 asked.')]);
+      .then([
+        rejected('s3', 'Golden Circle', 3, 'sold_out', 'Golden Circle is sold out: only 2 left, 3 asked.'),
+      ]);
   });
 });
 
@@ -152,7 +159,9 @@ describe('a concert not on sale', () => {
   it('rejects a sale for an unknown concert', () => {
     given([])
       .when(sale('s1', 'Regular', 1))
-      .then([rejected('s1', 'Regular', 1, 'unknown_concert', 'This concert is not known to the box office.')]);
+      .then([
+        rejected('s1', 'Regular', 1, 'unknown_concert', 'This concert is not known to the box office.'),
+      ]);
   });
 
   it('rejects a sale naming another concert than the one it is decided against', () => {
@@ -216,7 +225,13 @@ describe('a level or price the concert does not have', () => {
     given(onSale)
       .when(sale('s1', 'Regular', 1, { currency: 'EUR' }))
       .then([
-        rejected('s1', 'Regular', 1, 'price_mismatch', 'The price was 1 × 15000 EUR; "Regular" costs 15000 PLN.'),
+        rejected(
+          's1',
+          'Regular',
+          1,
+          'price_mismatch',
+          'The price was 1 × 15000 EUR; "Regular" costs 15000 PLN.',
+        ),
       ]);
   });
 });

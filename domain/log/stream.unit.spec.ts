@@ -4,7 +4,11 @@ import fc from 'fast-check';
 import { decisionDocId, emptyChain, followChain, parseDecisionDocId, streamRange } from './stream';
 import type { ChainLink } from './stream';
 
-const link = (position: number, decisionId: string, prev: string | null): ChainLink => ({ position, decisionId, prev });
+const link = (position: number, decisionId: string, prev: string | null): ChainLink => ({
+  position,
+  decisionId,
+  prev,
+});
 
 /** A well-formed chain d0 → d1 → … of n decisions. */
 const chainOf = (n: number): ChainLink[] =>
@@ -131,7 +135,10 @@ describe('followChain', () => {
         const z = link(1, '01KZ'.padEnd(26, '0'), 'd0');
         const here = followChain(emptyChain(), [d0, z, t]);
         const estonian = new Intl.Collator('et');
-        vi.spyOn(String.prototype, 'localeCompare').mockImplementation(function (this: string, other: string) {
+        vi.spyOn(String.prototype, 'localeCompare').mockImplementation(function (
+          this: string,
+          other: string,
+        ) {
           return estonian.compare(this, other);
         });
         const there = followChain(emptyChain(), [d0, z, t]);

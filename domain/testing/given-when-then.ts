@@ -10,7 +10,9 @@ export type Specified<Command, Event, State, Past = Event> = {
   initialState: () => State;
 };
 
-export function specification<Command, Event, State, Past = Event>(decider: Specified<Command, Event, State, Past>) {
+export function specification<Command, Event, State, Past = Event>(
+  decider: Specified<Command, Event, State, Past>,
+) {
   return (past: readonly Past[]) => ({
     when: (command: Command) => {
       const decide = () => decider.decide(command, fold(decider.evolve, decider.initialState(), past));

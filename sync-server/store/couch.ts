@@ -41,7 +41,7 @@ const immutableEvents = `function (newDoc, oldDoc, userCtx) {
   if (typeof newDoc.type !== 'string' || typeof newDoc.stream !== 'string') throw({ forbidden: 'an event needs a type and a stream' });
 }`;
 
-export const eventsDesignDoc = { _id: '_design/stagedoor', version: 1, validate_doc_update: immutableEvents };
+export const eventsDesignDoc = { _id: '_design/stagedoor', version: 2, validate_doc_update: immutableEvents };
 
 /** Creates or upgrades a design document when its `version` is behind. */
 export async function ensureDesignDoc(couch: Couch, dbName: string, doc: Doc & { version: number }): Promise<void> {
