@@ -2,7 +2,20 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const frameworks = ['react', 'react-dom', 'rxdb', 'rxjs', 'nano', 'fastify', 'express', 'electron', 'stripe', 'pino', 'dexie', 'nodemailer'];
+const frameworks = [
+  'react',
+  'react-dom',
+  'rxdb',
+  'rxjs',
+  'nano',
+  'fastify',
+  'express',
+  'electron',
+  'stripe',
+  'pino',
+  'dexie',
+  'nodemailer',
+];
 const noImportOf = (groups, message) => ({
   'no-restricted-imports': ['error', { patterns: groups.map((group) => ({ group, message })) }],
 });
@@ -24,7 +37,10 @@ export default tseslint.config(
   {
     files: ['domain/**/*.ts'],
     rules: noImportOf(
-      [['**/sync-server/**', '**/renderer/**', '**/electron/**', '**/test/**'], ['node:*', 'fs', 'path', 'crypto', ...frameworks]],
+      [
+        ['**/sync-server/**', '**/renderer/**', '**/electron/**', '**/test/**'],
+        ['node:*', 'fs', 'path', 'crypto', ...frameworks],
+      ],
       'domain/ is pure: it imports nothing of the other layers, no Node module and no framework.',
     ),
   },
@@ -38,7 +54,10 @@ export default tseslint.config(
   },
   {
     files: ['electron/**/*.ts'],
-    rules: noImportOf([['**/sync-server/**', '**/renderer/**']], 'electron/ talks to renderer/ only through the preload bridge.'),
+    rules: noImportOf(
+      [['**/sync-server/**', '**/renderer/**']],
+      'electron/ talks to renderer/ only through the preload bridge.',
+    ),
   },
   {
     files: ['test/**/*.ts', '**/*.spec.ts', 'scripts/**/*.ts'],

@@ -11,17 +11,28 @@ async function main(): Promise<void> {
   const dataDir = resolve(process.env.STAGEDOOR_DATA ?? '.stagedoor');
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(dataDir, 'stagedoor.log');
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination({ dest: logFile, mkdir: true }));
+  const logger = pino(
+    { level: process.env.LOG_LEVEL ?? 'info' },
+    pino.destination({ dest: logFile, mkdir: true }),
+  );
 
   let store: EmbeddedStore | undefined;
   let couchUrl = process.env.COUCHDB_URL;
   if (!couchUrl) {
     const wanted = Number(process.env.STAGEDOOR_STORE_PORT ?? 5984);
     const port = (await isFree(wanted)) ? wanted : await freePort();
-    store = await startEmbeddedStore({ dataDir: join(dataDir, 'store'), port, logger: logger.child({ part: 'store' }) });
+    store = await startEmbeddedStore({
+      dataDir: join(dataDir, 'store'),
+      port,
+      logger: logger.child({ part: 'store' }),
+    });
     couchUrl = store.url;
   }
-  const config = loadConfig({ ...process.env, COUCHDB_URL: couchUrl, SEED_DEMO: process.env.SEED_DEMO ?? '1' });
+  const config = loadConfig({
+    ...process.env,
+    COUCHDB_URL: couchUrl,
+    SEED_DEMO: process.env.SEED_DEMO ?? '1',
+  });
   const server = await startSyncServer(config, logger.child({ part: 'sync-server' }));
 
   const lines = [

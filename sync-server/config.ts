@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 
 const schema = z.object({
-  COUCHDB_URL: z.url({ message: 'COUCHDB_URL must be the store URL with credentials, e.g. http://admin:secret@127.0.0.1:5984' }),
+  COUCHDB_URL: z.url({
+    message: 'COUCHDB_URL must be the store URL with credentials, e.g. http://admin:secret@127.0.0.1:5984',
+  }),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4984),
   AUTHORITY_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),

@@ -14,14 +14,25 @@ const meta = (id: string) => ({
   causationId: id,
 });
 
-type Demo = { concertId: string; created: FactDoc<'ConcertCreationRequested'>; published: FactDoc<'ConcertPublicationRequested'> };
+type Demo = {
+  concertId: string;
+  created: FactDoc<'ConcertCreationRequested'>;
+  published: FactDoc<'ConcertPublicationRequested'>;
+};
 
 function demo(n: number, data: FactDoc<'ConcertCreationRequested'>['data']): Demo {
   const createdId = `01KDEM0000000000000000000${n}`;
   const publishedId = `01KDEM0000000000000000001${n}`;
   return {
     concertId: data.concertId,
-    created: { _id: createdId, type: 'ConcertCreationRequested', v: 1, stream: `concert-${data.concertId}`, data, meta: meta(createdId) },
+    created: {
+      _id: createdId,
+      type: 'ConcertCreationRequested',
+      v: 1,
+      stream: `concert-${data.concertId}`,
+      data,
+      meta: meta(createdId),
+    },
     published: {
       _id: publishedId,
       type: 'ConcertPublicationRequested',
@@ -73,8 +84,8 @@ export async function seedDemoData(couch: Couch): Promise<boolean> {
     // The publication request goes straight to the concert's database, which the seed provisions itself.
     const dbName = concertDatabase(concert.concertId);
     await ensureEventDatabase(couch, dbName);
-    await createAll(couch.server.use<Doc>(dbName), [concert.created as Doc, concert.published as Doc]);
-    await createAll(catalogue, [concert.created as Doc]);
+    await createAll(couch.server.use<Doc>(dbName), [concert.created, concert.published]);
+    await createAll(catalogue, [concert.created]);
   }
   return true;
 }

@@ -23,14 +23,19 @@ export async function waitForStore(couch: Couch, timeoutMs: number): Promise<voi
     } catch (error) {
       if (Date.now() >= deadline) {
         const why = error instanceof Error ? error.message : String(error);
-        throw new StoreUnreachable(`the store at ${redact(couch.url)} is unreachable after ${timeoutMs / 1000} s (${why}); check COUCHDB_URL`);
+        throw new StoreUnreachable(
+          `the store at ${redact(couch.url)} is unreachable after ${timeoutMs / 1000} s (${why}); check COUCHDB_URL`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 }
 
-export async function startSyncServer(config: Config, logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<SyncServer> {
+export async function startSyncServer(
+  config: Config,
+  logger: Logger = pino({ level: config.LOG_LEVEL }),
+): Promise<SyncServer> {
   const couch = connect(config.COUCHDB_URL);
   await waitForStore(couch, config.STORE_WAIT_MS);
   await ensureEventDatabase(couch, catalogueDb);

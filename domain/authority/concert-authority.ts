@@ -34,8 +34,11 @@ export const initialAuthorityState = (): ConcertAuthorityState => ({
 /** Applies one accepted decision of the stream. */
 export function evolveAuthority(state: ConcertAuthorityState, doc: DecisionDoc): ConcertAuthorityState {
   state.decided.add(doc.meta.causationId);
-  const head = { decisionId: doc.meta.decisionId, nextPosition: Math.max(state.head.nextPosition, doc.meta.position + 1) };
-  return { concert: evolveDecision(state.concert, doc as Decision), decided: state.decided, head };
+  const head = {
+    decisionId: doc.meta.decisionId,
+    nextPosition: Math.max(state.head.nextPosition, doc.meta.position + 1),
+  };
+  return { concert: evolveDecision(state.concert, doc), decided: state.decided, head };
 }
 
 export function evolveDecision(concert: ConcertState, event: Decision): ConcertState {
@@ -51,7 +54,8 @@ export function evolveDecision(concert: ConcertState, event: Decision): ConcertS
 /** The decision for a fact, or undefined when the fact was decided before (replays are no-ops). */
 export function decideFact(fact: FactDoc, state: ConcertAuthorityState): Decision | undefined {
   if (state.decided.has(fact._id)) return undefined;
-  if (fact.type === 'SaleRecorded') return only(decideSale({ ...fact.data, saleId: fact._id }, state.concert));
+  if (fact.type === 'SaleRecorded')
+    return only(decideSale({ ...fact.data, saleId: fact._id }, state.concert));
   const command = toConcertCommand(fact);
   try {
     return only(decideConcert(command, state.concert));
@@ -59,7 +63,13 @@ export function decideFact(fact: FactDoc, state: ConcertAuthorityState): Decisio
     if (!(error instanceof ConcertRuleBroken)) throw error;
     return {
       type: 'ConcertChangeRejected',
-      data: { concertId: fact.data.concertId, requestId: fact._id, requestType: fact.type, code: error.code, message: error.message },
+      data: {
+        concertId: fact.data.concertId,
+        requestId: fact._id,
+        requestType: fact.type,
+        code: error.code,
+        message: error.message,
+      },
     };
   }
 }

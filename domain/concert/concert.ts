@@ -4,7 +4,13 @@
 // - a cancelled concert never changes again; publishing twice or unpublishing a draft is refused.
 import type { z } from 'zod';
 import { assertNever, DomainError } from '../shared/decider';
-import type { ConcertDecision, ConcertDetails, ConcertRejectionCode, concertFactSchemas, TicketLevel } from './events';
+import type {
+  ConcertDecision,
+  ConcertDetails,
+  ConcertRejectionCode,
+  concertFactSchemas,
+  TicketLevel,
+} from './events';
 
 type Data<K extends keyof typeof concertFactSchemas> = z.infer<(typeof concertFactSchemas)[K]>;
 
@@ -38,7 +44,8 @@ const broken = (code: ConcertRejectionCode, message: string) => new ConcertRuleB
 
 export function decideConcert(command: ConcertCommand, state: ConcertState): ConcertDecision[] {
   if (command.type === 'CreateConcert') {
-    if (state.status !== 'none') throw broken('concert_exists', `A concert with id ${command.data.concertId} exists already.`);
+    if (state.status !== 'none')
+      throw broken('concert_exists', `A concert with id ${command.data.concertId} exists already.`);
     checkDetails(command.data);
     checkLevels(command.data.levels, []);
     return [{ type: 'ConcertCreated', data: command.data }];
@@ -52,10 +59,12 @@ export function decideConcert(command: ConcertCommand, state: ConcertState): Con
       checkLevels(command.data.levels, concert.levels);
       return [{ type: 'TicketLevelsUpdated', data: command.data }];
     case 'PublishConcert':
-      if (concert.status === 'published') throw broken('already_published', 'This concert is published already.');
+      if (concert.status === 'published')
+        throw broken('already_published', 'This concert is published already.');
       return [{ type: 'ConcertPublished', data: command.data }];
     case 'UnpublishConcert':
-      if (concert.status !== 'published') throw broken('not_published', 'Only a published concert can be unpublished.');
+      if (concert.status !== 'published')
+        throw broken('not_published', 'Only a published concert can be unpublished.');
       return [{ type: 'ConcertUnpublished', data: command.data }];
     case 'CancelConcert':
       return [{ type: 'ConcertCancelled', data: command.data }];
@@ -65,9 +74,14 @@ export function decideConcert(command: ConcertCommand, state: ConcertState): Con
 }
 
 /** Every command but creation needs this concert (not another one) to exist and not be cancelled. */
-function existing(state: ConcertState, concertId: string): ExistingConcert & { status: 'draft' | 'published' } {
-  if (state.status === 'none' || state.concertId !== concertId) throw broken('unknown_concert', 'There is no such concert.');
-  if (state.status === 'cancelled') throw broken('concert_cancelled', 'This concert is cancelled: nothing about it can change.');
+function existing(
+  state: ConcertState,
+  concertId: string,
+): ExistingConcert & { status: 'draft' | 'published' } {
+  if (state.status === 'none' || state.concertId !== concertId)
+    throw broken('unknown_concert', 'There is no such concert.');
+  if (state.status === 'cancelled')
+    throw broken('concert_cancelled', 'This concert is cancelled: nothing about it can change.');
   return state as ExistingConcert & { status: 'draft' | 'published' };
 }
 
@@ -82,7 +96,8 @@ function checkLevels(levels: readonly TicketLevel[], current: readonly LevelStat
   for (const level of levels) {
     const name = level.name.trim();
     if (!name) throw broken('invalid_level', 'Every ticket level needs a name.');
-    if (seen.has(name.toLowerCase())) throw broken('duplicate_level', `There are two levels named "${name}".`);
+    if (seen.has(name.toLowerCase()))
+      throw broken('duplicate_level', `There are two levels named "${name}".`);
     seen.add(name.toLowerCase());
     if (level.capacity <= 0) throw broken('invalid_level', `Level "${name}" needs a capacity above zero.`);
     if (level.price < 0) throw broken('invalid_level', `Level "${name}" can't have a negative price.`);
@@ -91,7 +106,10 @@ function checkLevels(levels: readonly TicketLevel[], current: readonly LevelStat
     if (level.allocated === 0) continue;
     const next = levels.find((l) => l.name.trim() === level.name);
     if (!next)
-      throw broken('level_has_sales', `Level "${level.name}" has ${level.allocated} seats sold: it can't be removed.`);
+      throw broken(
+        'level_has_sales',
+        `Level "${level.name}" has ${level.allocated} seats sold: it can't be removed.`,
+      );
     if (next.capacity < level.allocated)
       throw broken(
         'capacity_below_allocated',
@@ -120,7 +138,11 @@ export function evolveConcert(state: ConcertState, event: ConcertDecision): Conc
     case 'TicketLevelsUpdated': {
       if (state.status === 'none') return state;
       const allocated = new Map(state.levels.map((l) => [l.name, l.allocated]));
-      const levels = event.data.levels.map((l) => ({ ...l, name: l.name.trim(), allocated: allocated.get(l.name.trim()) ?? 0 }));
+      const levels = event.data.levels.map((l) => ({
+        ...l,
+        name: l.name.trim(),
+        allocated: allocated.get(l.name.trim()) ?? 0,
+      }));
       return { ...state, levels };
     }
     case 'ConcertPublished':

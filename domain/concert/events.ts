@@ -73,6 +73,8 @@ export const concertDecisionSchemas = {
   }),
 } as const;
 
-type DataOf<S extends Record<string, z.ZodType>> = { [K in keyof S]: { type: K; data: z.infer<S[K]> } }[keyof S];
+type DataOf<S extends Record<string, z.ZodType>> = {
+  [K in keyof S]: { type: K; data: z.infer<S[K]> };
+}[keyof S];
 export type ConcertFact = DataOf<typeof concertFactSchemas>;
 export type ConcertDecision = DataOf<typeof concertDecisionSchemas>;

@@ -10,13 +10,33 @@ export type Role = 'admin' | 'organizer' | 'desk' | 'scanner' | 'manager';
 
 export const quarantineSchemas = {
   /** A document the authority could not accept: kept, with the reason, for an admin to review. */
-  FactQuarantined: z.object({ docId: z.string(), database: z.string(), reason: z.string(), docType: z.string().nullable() }),
+  FactQuarantined: z.object({
+    docId: z.string(),
+    database: z.string(),
+    reason: z.string(),
+    docType: z.string().nullable(),
+  }),
 } as const;
 
-type Entry<K extends 'fact' | 'decision' | 'record'> = { kind: K; v: number; schema: z.ZodType; writers: readonly string[] };
+type Entry<K extends 'fact' | 'decision' | 'record'> = {
+  kind: K;
+  v: number;
+  schema: z.ZodType;
+  writers: readonly string[];
+};
 
-const fact = (schema: z.ZodType, writers: readonly Role[]): Entry<'fact'> => ({ kind: 'fact', v: 1, schema, writers });
-const decision = (schema: z.ZodType): Entry<'decision'> => ({ kind: 'decision', v: 1, schema, writers: ['authority'] });
+const fact = (schema: z.ZodType, writers: readonly Role[]): Entry<'fact'> => ({
+  kind: 'fact',
+  v: 1,
+  schema,
+  writers,
+});
+const decision = (schema: z.ZodType): Entry<'decision'> => ({
+  kind: 'decision',
+  v: 1,
+  schema,
+  writers: ['authority'],
+});
 
 const organizers = ['admin', 'organizer'] as const;
 
@@ -39,7 +59,12 @@ export const eventCatalogue = {
   SeatsAllocated: decision(inventoryDecisionSchemas.SeatsAllocated),
   SaleRejected: decision(inventoryDecisionSchemas.SaleRejected),
 
-  FactQuarantined: { kind: 'record', v: 1, schema: quarantineSchemas.FactQuarantined, writers: ['authority'] } as Entry<'record'>,
+  FactQuarantined: {
+    kind: 'record',
+    v: 1,
+    schema: quarantineSchemas.FactQuarantined,
+    writers: ['authority'],
+  } as Entry<'record'>,
 } as const;
 
 export type EventType = keyof typeof eventCatalogue;
@@ -55,7 +80,9 @@ type Schemas = typeof concertFactSchemas &
 export type DataOf<T extends EventType> = z.infer<Schemas[T]>;
 
 export type FactDoc<T extends FactType = FactType> = { [K in T]: EventDoc<K, DataOf<K>, FactMeta> }[T];
-export type DecisionDoc<T extends DecisionType = DecisionType> = { [K in T]: EventDoc<K, DataOf<K>, DecisionMeta> }[T];
+export type DecisionDoc<T extends DecisionType = DecisionType> = {
+  [K in T]: EventDoc<K, DataOf<K>, DecisionMeta>;
+}[T];
 export type QuarantineDoc = EventDoc<'FactQuarantined', DataOf<'FactQuarantined'>, FactMeta>;
 export type AnyEventDoc = FactDoc | DecisionDoc | QuarantineDoc;
 
@@ -66,7 +93,8 @@ export type Parsed = { ok: true; doc: AnyEventDoc } | { ok: false; reason: strin
 /** Validates a stored document against the envelope and its type's schema; never throws. */
 export function parseEventDoc(raw: unknown): Parsed {
   const envelope = envelopeSchema.safeParse(raw);
-  if (!envelope.success) return { ok: false, reason: `not an event: ${summarize(envelope.error)}`, type: typeOf(raw) };
+  if (!envelope.success)
+    return { ok: false, reason: `not an event: ${summarize(envelope.error)}`, type: typeOf(raw) };
   const { type, v, _id, data, meta } = envelope.data;
   if (!isEventType(type)) return { ok: false, reason: `unknown event type "${type}"`, type };
   const entry = eventCatalogue[type];
@@ -77,11 +105,15 @@ export function parseEventDoc(raw: unknown): Parsed {
   if (!metaCheck.success) return { ok: false, reason: `bad meta: ${summarize(metaCheck.error)}`, type };
   const dataCheck = entry.schema.safeParse(data);
   if (!dataCheck.success) return { ok: false, reason: `bad ${type}: ${summarize(dataCheck.error)}`, type };
-  return { ok: true, doc: { ...envelope.data, type, meta: metaCheck.data, data: dataCheck.data } as AnyEventDoc };
+  return {
+    ok: true,
+    doc: { ...envelope.data, type, meta: metaCheck.data, data: dataCheck.data } as AnyEventDoc,
+  };
 }
 
 export const isFact = (doc: AnyEventDoc): doc is FactDoc => eventCatalogue[doc.type].kind === 'fact';
-export const isDecision = (doc: AnyEventDoc): doc is DecisionDoc => eventCatalogue[doc.type].kind === 'decision';
+export const isDecision = (doc: AnyEventDoc): doc is DecisionDoc =>
+  eventCatalogue[doc.type].kind === 'decision';
 
 function summarize(error: z.ZodError): string {
   return error.issues
@@ -91,5 +123,7 @@ function summarize(error: z.ZodError): string {
 }
 
 function typeOf(raw: unknown): string | null {
-  return typeof raw === 'object' && raw !== null && 'type' in raw && typeof raw.type === 'string' ? raw.type : null;
+  return typeof raw === 'object' && raw !== null && 'type' in raw && typeof raw.type === 'string'
+    ? raw.type
+    : null;
 }

@@ -32,7 +32,12 @@ export const saleRejectionCodes = [
 ] as const;
 export type SaleRejectionCode = (typeof saleRejectionCodes)[number];
 
-const decided = { saleId: z.string(), concertId: concertIdSchema, level: z.string(), quantity: z.number().int() };
+const decided = {
+  saleId: z.string(),
+  concertId: concertIdSchema,
+  level: z.string(),
+  quantity: z.number().int(),
+};
 
 export const inventoryDecisionSchemas = {
   SeatsAllocated: z.object(decided),

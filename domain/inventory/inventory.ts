@@ -25,19 +25,28 @@ function checkSale(sale: SaleRecorded, concert: ConcertState): void {
   if (concert.status === 'none' || concert.concertId !== sale.concertId)
     throw refused('unknown_concert', 'This concert is not known to the box office.');
   if (concert.status === 'cancelled') throw refused('concert_cancelled', 'The concert is cancelled.');
-  if (concert.status !== 'published') throw refused('not_published', 'The concert is not on sale (not published).');
+  if (concert.status !== 'published')
+    throw refused('not_published', 'The concert is not on sale (not published).');
   const level = concert.levels.find((l) => l.name === sale.level);
   if (!level) throw refused('unknown_level', `The concert has no level "${sale.level}".`);
-  if (sale.currency !== concert.currency || sale.unitPrice !== level.price || sale.total !== sale.unitPrice * sale.quantity)
+  const price = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
+  if (sale.currency !== concert.currency || sale.unitPrice !== level.price)
     throw refused(
       'price_mismatch',
-      `The price was ${sale.quantity} × ${sale.unitPrice} ${sale.currency}; "${level.name}" costs ${level.price} ${concert.currency}.`,
+      `"${level.name}" costs ${price(level.price, concert.currency)}, the sale charged ${price(sale.unitPrice, sale.currency)}.`,
+    );
+  if (sale.total !== sale.unitPrice * sale.quantity)
+    throw refused(
+      'price_mismatch',
+      `${sale.quantity} × ${price(sale.unitPrice, sale.currency)} is ${price(sale.unitPrice * sale.quantity, sale.currency)}, the sale's total was ${price(sale.total, sale.currency)}.`,
     );
   const left = level.capacity - level.allocated;
   if (sale.quantity > left)
     throw refused(
       'sold_out',
-      left === 0 ? `${level.name} is sold out.` : `${level.name} is sold out: only ${left} left, ${sale.quantity} asked.`,
+      left === 0
+        ? `${level.name} is sold out.`
+        : `${level.name} is sold out: only ${left} left, ${sale.quantity} asked.`,
     );
 }
 
@@ -58,7 +67,14 @@ export function evolveInventory(concert: ConcertState, event: InventoryDecision)
 }
 
 /** Seats left per level, as this state knows them. */
-export function availability(concert: ConcertState): { level: string; capacity: number; allocated: number; left: number }[] {
+export function availability(
+  concert: ConcertState,
+): { level: string; capacity: number; allocated: number; left: number }[] {
   if (concert.status === 'none') return [];
-  return concert.levels.map((l) => ({ level: l.name, capacity: l.capacity, allocated: l.allocated, left: l.capacity - l.allocated }));
+  return concert.levels.map((l) => ({
+    level: l.name,
+    capacity: l.capacity,
+    allocated: l.allocated,
+    left: l.capacity - l.allocated,
+  }));
 }

@@ -202,7 +202,7 @@ describe('a level or price the concert does not have', () => {
           'Regular',
           2,
           'price_mismatch',
-          'The price was 2 × 12000 PLN; "Regular" costs 15000 PLN.',
+          '"Regular" costs 150.00 PLN, the sale charged 120.00 PLN.',
         ),
       ]);
   });
@@ -216,7 +216,7 @@ describe('a level or price the concert does not have', () => {
           'Regular',
           2,
           'price_mismatch',
-          'The price was 2 × 15000 PLN; "Regular" costs 15000 PLN.',
+          "2 × 150.00 PLN is 300.00 PLN, the sale's total was 150.00 PLN.",
         ),
       ]);
   });
@@ -230,7 +230,7 @@ describe('a level or price the concert does not have', () => {
           'Regular',
           1,
           'price_mismatch',
-          'The price was 1 × 15000 EUR; "Regular" costs 15000 PLN.',
+          '"Regular" costs 150.00 PLN, the sale charged 150.00 EUR.',
         ),
       ]);
   });

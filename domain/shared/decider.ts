@@ -23,7 +23,11 @@ export function assertNever(value: never): never {
 }
 
 /** Folds events into state with the given evolve function. */
-export function fold<State, Event>(evolve: (state: State, event: Event) => State, state: State, events: Iterable<Event>): State {
+export function fold<State, Event>(
+  evolve: (state: State, event: Event) => State,
+  state: State,
+  events: Iterable<Event>,
+): State {
   let current = state;
   for (const event of events) current = evolve(current, event);
   return current;

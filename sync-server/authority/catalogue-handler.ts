@@ -40,7 +40,8 @@ export function catalogueHandler(options: {
         await ensureEventDatabase(couch, dbName);
         const { _rev: _ignored, ...copy } = doc;
         const [result] = await createAll(couch.server.use<Doc>(dbName), [copy]);
-        if (result && !result.ok && !result.conflict) throw new Error(`copying ${id} to ${dbName}: ${result.error}`);
+        if (result && !result.ok && !result.conflict)
+          throw new Error(`copying ${id} to ${dbName}: ${result.error}`);
         options.onConcertDatabase(dbName, concertId);
       }
       if (bad.length > 0) {

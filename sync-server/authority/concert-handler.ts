@@ -3,7 +3,7 @@
 // another writer appended first: reload the stream and decide again. Bad documents are quarantined, never dropped.
 import type { DocumentScope } from 'nano';
 import type { Logger } from 'pino';
-import { ulid } from 'ulid';
+import { randomUUID } from 'node:crypto';
 import {
   concertStream,
   decideFact,
@@ -47,20 +47,30 @@ export function concertHandler(options: {
       for (const raw of page) {
         const parsed = parseEventDoc(raw);
         if (parsed.ok && isDecision(parsed.doc) && parsed.doc.stream === stream) decisions.push(parsed.doc);
-        else logger.warn({ id: raw._id, reason: parsed.ok ? 'not a decision' : parsed.reason }, 'ignored a squatter in the stream');
+        else
+          logger.warn(
+            { id: raw._id, reason: parsed.ok ? 'not a decision' : parsed.reason },
+            'ignored a squatter in the stream',
+          );
       }
       const links = decisions.map((d) => ({ ...d.meta, doc: d }));
       const { accepted, orphans, head } = followChain(state.head, links);
       for (const link of accepted) state = evolveAuthority(state, link.doc);
       state = { ...state, head };
-      if (orphans.length > 0) logger.warn({ orphans: orphans.map((o) => o.doc._id) }, 'orphaned decisions skipped');
+      if (orphans.length > 0)
+        logger.warn({ orphans: orphans.map((o) => o.doc._id) }, 'orphaned decisions skipped');
     }
   };
 
-  const quarantine = async (entries: { id: string; reason: string; type: string | null }[]): Promise<void> => {
+  const quarantine = async (
+    entries: { id: string; reason: string; type: string | null }[],
+  ): Promise<void> => {
     if (entries.length === 0) return;
     const at = now().toISOString();
-    await createAll(db, entries.map((e) => quarantineDoc(options.dbName, e, at)));
+    await createAll(
+      db,
+      entries.map((e) => quarantineDoc(options.dbName, e, at)),
+    );
     metrics.quarantined.inc(labels, entries.length);
     for (const e of entries) logger.warn({ id: e.id, reason: e.reason }, 'quarantined');
   };
@@ -77,7 +87,11 @@ export function concertHandler(options: {
     for (const fact of facts) {
       const decision = decideFact(fact, view);
       if (!decision) continue;
-      const doc = decisionDoc(concertId, view.head, decision, fact, { decisionId: ulid(), authorityId, now: at });
+      const doc = decisionDoc(concertId, view.head, decision, fact, {
+        decisionId: randomUUID(),
+        authorityId,
+        now: at,
+      });
       docs.push(doc);
       view = evolveAuthority(view, doc);
     }
@@ -124,9 +138,17 @@ export function concertHandler(options: {
         const parsed = parseEventDoc(doc);
         if (!parsed.ok) bad.push({ id, reason: parsed.reason, type: parsed.type });
         else if (!isFact(parsed.doc))
-          bad.push({ id, reason: `${parsed.doc.type} is written by the authority only, in its stream`, type: parsed.doc.type });
+          bad.push({
+            id,
+            reason: `${parsed.doc.type} is written by the authority only, in its stream`,
+            type: parsed.doc.type,
+          });
         else if (parsed.doc.data.concertId !== concertId)
-          bad.push({ id, reason: `a fact for concert ${parsed.doc.data.concertId} in ${options.dbName}`, type: parsed.doc.type });
+          bad.push({
+            id,
+            reason: `a fact for concert ${parsed.doc.data.concertId} in ${options.dbName}`,
+            type: parsed.doc.type,
+          });
         else facts.push(parsed.doc);
       }
       metrics.factsSeen.inc(labels, facts.length + bad.length);

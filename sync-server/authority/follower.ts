@@ -2,12 +2,11 @@
 // reads changes from the stored checkpoint (never "now"), hands each batch to the handler, then moves the
 // checkpoint. Delivery is at-least-once: handlers must be idempotent, and they are.
 import type { Logger } from 'pino';
-import type { Couch, Doc } from '../store/couch';
-import { authorityDb } from '../store/couch';
+import type { Change, ChangesPage, Couch, Doc, Seq } from '../store/couch';
+import { authorityDb, readChanges } from '../store/couch';
 import { createCheckpoint, createLease } from './lease';
-import type { Seq } from './lease';
 
-export type Change = { id: string; seq: Seq; deleted?: boolean; doc?: Doc };
+export type { Change } from '../store/couch';
 
 export type BatchHandler = {
   /** Rebuilds state from the store; called each time the lease is (re)gained. */
@@ -36,25 +35,32 @@ export function startFollower(options: FollowerOptions): Follower {
   const stopper = new AbortController();
   let caughtUp = false;
 
+  const read = (since: Seq, longpoll: boolean, signal: AbortSignal): Promise<ChangesPage> => {
+    // Caught up: long-poll, so a new fact is seen at once. (The embedded store ignores the long-poll timeout;
+    // aborting the request is what ends a wait.)
+    const request = readChanges(couch, dbName, { since, limit: batchSize, longpoll, signal });
+    request.catch(() => undefined); // a prefetch may be abandoned when the session ends
+    return request;
+  };
+
   const serve = async (session: AbortController): Promise<void> => {
     await handler.load();
     let since: Seq = (await checkpoint.load()) ?? 0;
     logger.info({ since }, 'authority active');
+    let next = read(since, false, session.signal);
     while (!session.signal.aborted) {
-      // Caught up: long-poll, so a new fact is seen at once. (The embedded store ignores the long-poll timeout;
-      // aborting the request is what ends a wait.)
-      const response = (await couch.server.request({
-        db: dbName,
-        path: '_changes',
-        qs: { since, limit: batchSize, include_docs: true, ...(caughtUp ? { feed: 'longpoll', timeout: 25_000 } : {}) },
-        signal: session.signal,
-      } as Parameters<typeof couch.server.request>[0])) as { results: Change[]; last_seq: Seq; pending?: number };
+      const response = await next;
+      logger.debug({ n: response.results.length, last: response.last_seq }, 'changes read');
+      caughtUp = response.results.length < batchSize;
+      // With a backlog, read the next batch while this one is decided and written.
+      if (!caughtUp) next = read(response.last_seq, false, session.signal);
       if (response.results.length > 0) await handler.handle(response.results, session.signal);
+      logger.debug('handled');
       if (response.last_seq !== since) {
         since = response.last_seq;
         await checkpoint.save(since);
       }
-      caughtUp = response.results.length < batchSize;
+      if (caughtUp) next = read(since, true, session.signal);
       options.onLag?.(response.pending ?? (caughtUp ? 0 : batchSize));
     }
   };

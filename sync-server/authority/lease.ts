@@ -4,7 +4,7 @@
 // decision streams are chained (domain/log/stream.ts) and never trust the lease alone.
 import type { DocumentScope } from 'nano';
 import { getDoc, statusOf } from '../store/couch';
-import type { Doc } from '../store/couch';
+import type { Doc, Seq } from '../store/couch';
 
 type LeaseDoc = Doc & { holder: string; expiresAt: number; scope: string };
 
@@ -65,8 +65,6 @@ export function createLease(
 }
 
 /** Where a scope's changes feed was read up to. Sequences are opaque: stored and sent back as they came. */
-export type Seq = string | number;
-
 export function createCheckpoint(db: DocumentScope<Doc>, scope: string) {
   const id = `checkpoint:${scope}`;
   let rev: string | undefined;
@@ -79,7 +77,12 @@ export function createCheckpoint(db: DocumentScope<Doc>, scope: string) {
     async save(seq: Seq): Promise<void> {
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
-          const result = await db.insert({ _id: id, ...(rev ? { _rev: rev } : {}), seq, savedAt: new Date().toISOString() });
+          const result = await db.insert({
+            _id: id,
+            ...(rev ? { _rev: rev } : {}),
+            seq,
+            savedAt: new Date().toISOString(),
+          });
           rev = result.rev;
           return;
         } catch (error) {

@@ -20,7 +20,13 @@ export type AuthorityOptions = {
   discoveryIntervalMs?: number;
 };
 
-export type ConcertStatus = { concertId: string; leaseHeld: boolean; caughtUp: boolean; lag: number; position: number };
+export type ConcertStatus = {
+  concertId: string;
+  leaseHeld: boolean;
+  caughtUp: boolean;
+  lag: number;
+  position: number;
+};
 
 export type Authority = { stop: () => Promise<void>; concerts: () => ConcertStatus[] };
 
@@ -77,7 +83,10 @@ export function startAuthority(options: AuthorityOptions): Authority {
   return {
     concerts: () =>
       [...workers.entries()].map(([dbName, w]) => {
-        metrics.leaseHeld.set({ concert: dbName.slice(concertDbPrefix.length) }, w.follower.leaseHeld ? 1 : 0);
+        metrics.leaseHeld.set(
+          { concert: dbName.slice(concertDbPrefix.length) },
+          w.follower.leaseHeld ? 1 : 0,
+        );
         return {
           concertId: dbName.slice(concertDbPrefix.length),
           leaseHeld: w.follower.leaseHeld,

@@ -13,10 +13,47 @@ export function connect(url: string): Couch {
   return { server: nano({ url }), url };
 }
 
+export type Seq = string | number;
+export type Change = { id: string; seq: Seq; deleted?: boolean; doc?: Doc };
+export type ChangesPage = { results: Change[]; last_seq: Seq; pending?: number };
+
+/**
+ * One page of a database's _changes feed, with documents. Done with fetch rather than nano: nano swallows an
+ * abort that lands while a body is being read, and a long-poll that never ends must be abortable.
+ */
+export async function readChanges(
+  couch: Couch,
+  dbName: string,
+  options: { since: Seq; limit: number; longpoll: boolean; signal: AbortSignal },
+): Promise<ChangesPage> {
+  const url = new URL(`${couch.url.replace(/\/$/, '')}/${encodeURIComponent(dbName)}/_changes`);
+  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+  const headers = url.username ? { authorization } : undefined;
+  url.username = '';
+  url.password = '';
+  url.search = new URLSearchParams({
+    since: String(options.since),
+    limit: String(options.limit),
+    include_docs: 'true',
+    ...(options.longpoll ? { feed: 'longpoll', timeout: '25000' } : {}),
+  }).toString();
+  const response = await fetch(url, { headers, signal: options.signal });
+  if (!response.ok) {
+    const error = new Error(`_changes of ${dbName}: ${response.status} ${await response.text()}`);
+    throw Object.assign(error, { statusCode: response.status });
+  }
+  return (await response.json()) as ChangesPage;
+}
+
 export type Doc = { _id: string; _rev?: string; [key: string]: unknown };
 
 export function statusOf(error: unknown): number | undefined {
-  if (typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number')
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    'statusCode' in error &&
+    typeof error.statusCode === 'number'
+  )
     return error.statusCode;
   return undefined;
 }
@@ -44,12 +81,16 @@ const immutableEvents = `function (newDoc, oldDoc, userCtx) {
 export const eventsDesignDoc = { _id: '_design/stagedoor', version: 2, validate_doc_update: immutableEvents };
 
 /** Creates or upgrades a design document when its `version` is behind. */
-export async function ensureDesignDoc(couch: Couch, dbName: string, doc: Doc & { version: number }): Promise<void> {
+export async function ensureDesignDoc(
+  couch: Couch,
+  dbName: string,
+  doc: Doc & { version: number },
+): Promise<void> {
   const db = couch.server.use<Doc>(dbName);
   for (let attempt = 0; attempt < 3; attempt++) {
     let current: (Doc & { version?: number }) | undefined;
     try {
-      current = (await db.get(doc._id)) as Doc & { version?: number };
+      current = (await db.get(doc._id));
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
     }
@@ -79,7 +120,8 @@ export async function createAll(db: DocumentScope<Doc>, docs: readonly Doc[]): P
     ok: !r.error,
     // CouchDB answers a create of an existing id with a conflict; pouchdb-server runs validate_doc_update first,
     // whose refusal says "immutable". Both mean: someone wrote this id before us.
-    conflict: r.error === 'conflict' || (r.error === 'forbidden' && String(r.reason).startsWith('immutable:')),
+    conflict:
+      r.error === 'conflict' || (r.error === 'forbidden' && String(r.reason).startsWith('immutable:')),
     ...(r.error ? { error: `${r.error}: ${r.reason ?? ''}` } : {}),
   }));
 }

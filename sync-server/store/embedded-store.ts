@@ -22,7 +22,11 @@ export type EmbeddedStore = {
 
 type Credentials = { username: string; password: string };
 
-export async function startEmbeddedStore(options: { dataDir: string; port?: number; logger: Logger }): Promise<EmbeddedStore> {
+export async function startEmbeddedStore(options: {
+  dataDir: string;
+  port?: number;
+  logger: Logger;
+}): Promise<EmbeddedStore> {
   const { dataDir, logger } = options;
   mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
@@ -33,7 +37,18 @@ export async function startEmbeddedStore(options: { dataDir: string; port?: numb
     : (JSON.parse(readFileSync(credentialsFile, 'utf8')) as Credentials);
 
   const bin = createRequire(import.meta.url).resolve('pouchdb-server/bin/pouchdb-server');
-  const args = [bin, '--host', '127.0.0.1', '--port', String(port), '--dir', dataDir, '--config', join(dataDir, 'config.json'), '--no-stdout-logs'];
+  const args = [
+    bin,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--dir',
+    dataDir,
+    '--config',
+    join(dataDir, 'config.json'),
+    '--no-stdout-logs',
+  ];
   const base = `http://127.0.0.1:${port}`;
 
   let child: ChildProcess | undefined;
@@ -41,16 +56,21 @@ export async function startEmbeddedStore(options: { dataDir: string; port?: numb
   let restarts = 0;
   const launch = (): ChildProcess => {
     const proc = spawn(process.execPath, args, { cwd: dataDir, stdio: ['ignore', 'ignore', 'pipe'] });
-    proc.stderr?.on('data', (chunk: Buffer) => logger.warn({ store: chunk.toString().trim() }, 'store stderr'));
+    proc.stderr?.on('data', (chunk: Buffer) =>
+      logger.warn({ store: chunk.toString().trim() }, 'store stderr'),
+    );
     proc.on('exit', (code, signal) => {
       if (stopping) return;
       restarts += 1;
       logger.error({ code, signal, restarts }, 'store process exited; restarting it');
       // Supervision: one bad client request must not take the box office down.
-      setTimeout(() => {
-        if (stopping) return;
-        child = launch();
-      }, Math.min(5_000, 200 * restarts));
+      setTimeout(
+        () => {
+          if (stopping) return;
+          child = launch();
+        },
+        Math.min(5_000, 200 * restarts),
+      );
     });
     return proc;
   };
@@ -63,7 +83,8 @@ export async function startEmbeddedStore(options: { dataDir: string; port?: numb
       method: 'PUT',
       body: JSON.stringify(credentials.password),
     });
-    if (!response.ok) throw new Error(`could not create the store's admin: ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`could not create the store's admin: ${response.status} ${await response.text()}`);
     writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
     logger.info({ dataDir }, 'store admin credentials generated');
   }
@@ -97,7 +118,8 @@ export async function waitUntilUp(base: string, timeoutMs: number): Promise<void
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`the store at ${base} did not answer within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`the store at ${base} did not answer within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -39,17 +39,20 @@ function syncServer(env: Record<string, string> = {}): SyncServerProcess {
 }
 
 /** 10 desks × 100 sales of one seat each, written concurrently: bulk and single writes mixed, some twice. */
-async function sellFromTenDesks(db: DocumentScope<Doc>, concertId: string): Promise<FactDoc<'SaleRecorded'>[]> {
+async function sellFromTenDesks(
+  db: DocumentScope<Doc>,
+  concertId: string,
+): Promise<FactDoc<'SaleRecorded'>[]> {
   const desks = Array.from({ length: 10 }, (_, d) => `desk-${d}`);
   const all: FactDoc<'SaleRecorded'>[] = [];
   await Promise.all(
     desks.map(async (desk, d) => {
       const facts = Array.from({ length: 100 }, () => saleFact(concertId, desk, 'Regular', 1, price));
       all.push(...facts);
-      for (let i = 0; i < facts.length; ) {
+      for (let i = 0; i < facts.length;) {
         if ((i + d) % 3 === 0) {
           const chunk = facts.slice(i, i + 17);
-          await createAll(db, chunk as Doc[]);
+          await createAll(db, chunk);
           i += chunk.length;
         } else {
           await db.insert(facts[i] as Doc);
@@ -74,7 +77,9 @@ async function expectExactlyOneDecisionEach(concertId: string, sales: FactDoc<'S
     },
     90_000,
   );
-  const saleDecisions = stream.accepted.filter((d) => d.type === 'SeatsAllocated' || d.type === 'SaleRejected');
+  const saleDecisions = stream.accepted.filter(
+    (d) => d.type === 'SeatsAllocated' || d.type === 'SaleRejected',
+  );
   const perSale = new Map<string, number>();
   for (const d of saleDecisions) perSale.set(d.meta.causationId, (perSale.get(d.meta.causationId) ?? 0) + 1);
   expect(perSale.size).toBe(saleIds.size);
@@ -97,11 +102,21 @@ describe('the authority deciding sales against capacity', () => {
     const stream = await expectExactlyOneDecisionEach(concertId, sales);
     expect(stream.orphans).toHaveLength(0);
 
-    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { concerts: { concertId: string; leaseHeld: boolean }[] };
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
+      concerts: { concertId: string; leaseHeld: boolean }[];
+    };
     expect(health.concerts.find((c) => c.concertId === concertId)?.leaseHeld).toBe(true);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    expect(metrics).toMatch(new RegExp(`stagedoor_decisions_total\\{concert="${concertId}",outcome="SeatsAllocated"\\} ${capacity}`));
-    expect(metrics).toMatch(new RegExp(`stagedoor_decisions_total\\{concert="${concertId}",outcome="SaleRejected"\\} ${sales.length - capacity}`));
+    expect(metrics).toMatch(
+      new RegExp(
+        `stagedoor_decisions_total\\{concert="${concertId}",outcome="SeatsAllocated"\\} ${capacity}`,
+      ),
+    );
+    expect(metrics).toMatch(
+      new RegExp(
+        `stagedoor_decisions_total\\{concert="${concertId}",outcome="SaleRejected"\\} ${sales.length - capacity}`,
+      ),
+    );
 
     expect(await stopProcess(server, 'SIGTERM')).toBe(0);
   });
@@ -112,7 +127,9 @@ describe('the authority deciding sales against capacity', () => {
     const first = syncServer({ BATCH_SIZE: '20' });
     await first.port;
     const selling = sellFromTenDesks(db, concertId);
-    await waitFor('some decisions', async () => ((await readStream(store.couch, concertId)).accepted.length > 150 ? true : undefined));
+    await waitFor('some decisions', async () =>
+      (await readStream(store.couch, concertId)).accepted.length > 150 ? true : undefined,
+    );
     await stopProcess(first, 'SIGKILL');
     const sales = await selling;
     syncServer({ BATCH_SIZE: '20' });
@@ -127,7 +144,9 @@ describe('the authority deciding sales against capacity', () => {
     const b = syncServer({ AUTHORITY_ID: 'instance-b', BATCH_SIZE: '25' });
     await Promise.all([a.port, b.port]);
     const selling = sellFromTenDesks(db, concertId);
-    await waitFor('some decisions', async () => ((await readStream(store.couch, concertId)).accepted.length > 200 ? true : undefined));
+    await waitFor('some decisions', async () =>
+      (await readStream(store.couch, concertId)).accepted.length > 200 ? true : undefined,
+    );
     const active = (await readStream(store.couch, concertId)).accepted.at(-1)?.meta;
     const victim = active && 'authorityId' in active && active.authorityId === 'instance-b' ? b : a;
     await stopProcess(victim, 'SIGKILL');
@@ -145,27 +164,48 @@ describe('bad documents', () => {
     const server = syncServer();
     const port = await server.port;
     const before = saleFact(concertId, 'desk-1', 'Regular', 1, price);
-    const malformed = { ...saleFact(concertId, 'desk-1', 'Regular', 1, price), data: { concertId, quantity: 'two' } };
-    const unknown = { _id: '01KQUARANT1NE0000000000000', type: 'TicketTeleported', v: 1, stream: 'x', data: {}, meta: factMeta('desk-1', 'q') };
+    const malformed = {
+      ...saleFact(concertId, 'desk-1', 'Regular', 1, price),
+      data: { concertId, quantity: 'two' },
+    };
+    const unknown = {
+      _id: '01KQUARANT1NE0000000000000',
+      type: 'TicketTeleported',
+      v: 1,
+      stream: 'x',
+      data: {},
+      meta: factMeta('desk-1', 'q'),
+    };
     const wrongConcert = saleFact('another-concert', 'desk-1', 'Regular', 1, price);
     await createAll(db, [before, malformed, unknown, wrongConcert] as Doc[]);
     const after = saleFact(concertId, 'desk-2', 'Regular', 2, price);
-    await createAll(db, [after as Doc]);
+    await createAll(db, [after]);
 
     const stream = await waitFor('both good sales decided', async () => {
       const read = await readStream(store.couch, concertId);
       const causes = new Set(read.accepted.map((d) => d.meta.causationId));
       return causes.has(before._id) && causes.has(after._id) ? read : undefined;
     });
-    expect(stream.accepted.filter((d) => d.type === 'SeatsAllocated').map((d) => d.meta.causationId)).toEqual([before._id, after._id]);
+    expect(stream.accepted.filter((d) => d.type === 'SeatsAllocated').map((d) => d.meta.causationId)).toEqual(
+      [before._id, after._id],
+    );
     for (const bad of [malformed, unknown, wrongConcert]) {
-      const record = (await db.get(`quarantine:${bad._id}`)) as unknown as { type: string; data: { reason: string; docId: string } };
+      const record = (await db.get(`quarantine:${bad._id}`)) as unknown as {
+        type: string;
+        data: { reason: string; docId: string };
+      };
       expect(record.type).toBe('FactQuarantined');
       expect(record.data.docId).toBe(bad._id);
       expect(record.data.reason.length).toBeGreaterThan(10);
     }
-    expect(((await db.get(`quarantine:${unknown._id}`)) as unknown as { data: { reason: string } }).data.reason).toContain('unknown event type');
-    expect(stream.accepted.some((d) => [malformed._id, unknown._id, wrongConcert._id].includes(d.meta.causationId))).toBe(false);
+    expect(
+      ((await db.get(`quarantine:${unknown._id}`)) as unknown as { data: { reason: string } }).data.reason,
+    ).toContain('unknown event type');
+    expect(
+      stream.accepted.some((d) =>
+        [malformed._id, unknown._id, wrongConcert._id].includes(d.meta.causationId),
+      ),
+    ).toBe(false);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`stagedoor_quarantined_total\\{concert="${concertId}"\\} 3`));
   });
@@ -184,6 +224,8 @@ describe('bad documents', () => {
     expect(await server.exited).toBe(1);
     const lines = server.output().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^stagedoor sync server: the store at http:\/\/admin:\*\*\*@127\.0\.0\.1:9\/ is unreachable/);
+    expect(lines[0]).toMatch(
+      /^stagedoor sync server: the store at http:\/\/admin:\*\*\*@127\.0\.0\.1:9\/ is unreachable/,
+    );
   });
 });

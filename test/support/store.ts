@@ -31,7 +31,12 @@ export async function startTestStore(): Promise<TestStore> {
   };
 }
 
-export type SyncServerProcess = { process: ChildProcess; port: Promise<number>; exited: Promise<number | null>; output: () => string };
+export type SyncServerProcess = {
+  process: ChildProcess;
+  port: Promise<number>;
+  exited: Promise<number | null>;
+  output: () => string;
+};
 
 /** Starts the sync server as its own process, the way production runs it, so a test can SIGKILL it. */
 export function spawnSyncServer(env: Record<string, string>): SyncServerProcess {
@@ -47,14 +52,19 @@ export function spawnSyncServer(env: Record<string, string>): SyncServerProcess 
       if (match?.[1]) resolve(Number(match[1]));
     });
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`sync server exited (${code}) before listening:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`sync server exited (${code}) before listening:\n${output}`)),
+    );
   });
   port.catch(() => undefined);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { process: child, port, exited, output: () => output };
 }
 
-export async function stopProcess(server: SyncServerProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+export async function stopProcess(
+  server: SyncServerProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<number | null> {
   if (server.process.exitCode !== null || server.process.signalCode !== null) return server.process.exitCode;
   server.process.kill(signal);
   return server.exited;
@@ -66,7 +76,10 @@ export function factMeta(deviceId: string, id: string, recordedAt = new Date().t
   return { deviceId, userId: `${deviceId}-user`, recordedAt, correlationId: id, causationId: id };
 }
 
-export function creationFact(concertId: string, levels: { name: string; capacity: number; price: number }[]): FactDoc<'ConcertCreationRequested'> {
+export function creationFact(
+  concertId: string,
+  levels: { name: string; capacity: number; price: number }[],
+): FactDoc<'ConcertCreationRequested'> {
   const id = nextId();
   return {
     _id: id,
@@ -90,10 +103,23 @@ export function creationFact(concertId: string, levels: { name: string; capacity
 
 export function publicationFact(concertId: string): FactDoc<'ConcertPublicationRequested'> {
   const id = nextId();
-  return { _id: id, type: 'ConcertPublicationRequested', v: 1, stream: concertStream(concertId), data: { concertId }, meta: factMeta('organizer-1', id) };
+  return {
+    _id: id,
+    type: 'ConcertPublicationRequested',
+    v: 1,
+    stream: concertStream(concertId),
+    data: { concertId },
+    meta: factMeta('organizer-1', id),
+  };
 }
 
-export function saleFact(concertId: string, deviceId: string, level: string, quantity: number, unitPrice: number): FactDoc<'SaleRecorded'> {
+export function saleFact(
+  concertId: string,
+  deviceId: string,
+  level: string,
+  quantity: number,
+  unitPrice: number,
+): FactDoc<'SaleRecorded'> {
   const id = nextId();
   return {
     _id: id,
@@ -115,16 +141,23 @@ export function saleFact(concertId: string, deviceId: string, level: string, qua
 }
 
 /** A concert database with a created and published concert, as an organizer's device would leave it. */
-export async function setUpConcert(couch: Couch, concertId: string, levels: { name: string; capacity: number; price: number }[]) {
+export async function setUpConcert(
+  couch: Couch,
+  concertId: string,
+  levels: { name: string; capacity: number; price: number }[],
+) {
   const dbName = concertDatabase(concertId);
   await ensureEventDatabase(couch, dbName);
   const db = couch.server.use<Doc>(dbName);
-  await createAll(db, [creationFact(concertId, levels) as Doc, publicationFact(concertId) as Doc]);
+  await createAll(db, [creationFact(concertId, levels), publicationFact(concertId)]);
   return db;
 }
 
 /** The concert's decision stream as every reader sees it: the accepted chain, plus what was orphaned. */
-export async function readStream(couch: Couch, concertId: string): Promise<{ accepted: DecisionDoc[]; orphans: DecisionDoc[] }> {
+export async function readStream(
+  couch: Couch,
+  concertId: string,
+): Promise<{ accepted: DecisionDoc[]; orphans: DecisionDoc[] }> {
   const db = couch.server.use<Doc>(concertDatabase(concertId));
   const { startkey, endkey } = streamRange(concertStream(concertId));
   const decisions: DecisionDoc[] = [];
@@ -141,17 +174,21 @@ export async function readStream(couch: Couch, concertId: string): Promise<{ acc
   return { accepted: accepted.map((a) => a.doc), orphans: orphans.map((o) => o.doc) };
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let last: unknown;
+  let last: string | undefined;
   for (;;) {
     try {
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
-      last = error;
+      last = error instanceof Error ? error.message : JSON.stringify(error);
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

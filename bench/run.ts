@@ -1,0 +1,23 @@
+// `npm run bench`: every benchmark, or the ones named on the command line.
+import { benchAuthority } from './authority.bench';
+
+const benchmarks: Record<string, () => Promise<unknown>> = { authority: benchAuthority };
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  for (const [name, bench] of Object.entries(benchmarks)) {
+    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    process.stdout.write(`running ${name}…\n`);
+    await bench();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,223 @@
+// The desk's read model, given the events a device holds: concerts with their status and seats, this desk's sales
+// with the authority's answers, and what still waits for a decision. Order of arrival never matters.
+import { describe, expect, it } from 'vitest';
+import { concertStream } from '../authority/concert-authority';
+import type { AnyEventDoc, DecisionDoc, FactDoc } from '../events/catalogue';
+import { decisionDocId } from '../log/stream';
+import { factDatabase } from './databases';
+import { projectDesk } from './desk-view';
+
+const concertId = 'golden-band-warsaw-20270627-abcde';
+const stream = concertStream(concertId);
+const desk = 'DESK-A';
+const ulid = (n: number): string => `01K${String(n).padStart(23, '0')}`;
+
+const fact = <T extends FactDoc['type']>(
+  n: number,
+  type: T,
+  data: Extract<FactDoc, { type: T }>['data'],
+  deviceId = desk,
+) => {
+  const id = ulid(n);
+  const meta = {
+    deviceId,
+    userId: 'desk-user',
+    recordedAt: '2026-11-21T20:00:00.000Z',
+    correlationId: id,
+    causationId: id,
+  };
+  return { _id: id, type, v: 1, stream, data, meta } as Extract<FactDoc, { type: T }>;
+};
+
+/** The authority's stream, chained in order: decision i links to decision i-1. */
+function decided(...entries: Entry[]): DecisionDoc[] {
+  return entries.map(([cause, decision], position) => ({
+    _id: decisionDocId(stream, position),
+    v: 1,
+    stream,
+    ...decision,
+    meta: {
+      deviceId: 'authority',
+      userId: 'authority',
+      recordedAt: `2026-11-21T20:00:0${position}.000Z`,
+      correlationId: cause.meta.correlationId,
+      causationId: cause._id,
+      position,
+      prev: position === 0 ? null : `D${position - 1}`,
+      decisionId: `D${position}`,
+      authorityId: 'test',
+    },
+  })) as DecisionDoc[];
+}
+
+const details = {
+  concertId,
+  artist: 'Golden Band',
+  title: 'Tour',
+  venue: 'Torwar',
+  city: 'Warsaw',
+  startsAt: '2027-06-27T20:00:00+02:00',
+  timezone: 'Europe/Warsaw',
+};
+const created = fact(1, 'ConcertCreationRequested', {
+  ...details,
+  currency: 'PLN',
+  levels: [{ name: 'Golden Circle', capacity: 3, price: 120_000 }],
+});
+const published = fact(2, 'ConcertPublicationRequested', { concertId });
+const sale = (n: number, quantity: number, deviceId = desk) =>
+  fact(
+    n,
+    'SaleRecorded',
+    {
+      saleId: ulid(n),
+      concertId,
+      level: 'Golden Circle',
+      quantity,
+      unitPrice: 120_000,
+      total: 120_000 * quantity,
+      currency: 'PLN',
+      payment: { method: 'cash', tendered: 120_000 * quantity, change: 0 },
+    },
+    deviceId,
+  );
+const allocated = (s: FactDoc<'SaleRecorded'>) =>
+  ({
+    type: 'SeatsAllocated',
+    data: { saleId: s._id, concertId, level: s.data.level, quantity: s.data.quantity },
+  }) as const;
+
+type Entry = [cause: FactDoc, decision: Pick<DecisionDoc, 'type' | 'data'>];
+/** The authority created and published the concert: the first two links of its stream. */
+const opening: Entry[] = [
+  [created, { type: 'ConcertCreated', data: created.data }],
+  [published, { type: 'ConcertPublished', data: { concertId } }],
+];
+const openConcert = decided(...opening);
+
+const view = (docs: AnyEventDoc[]) => projectDesk(docs, desk);
+
+describe('the desk view', () => {
+  it('shows a concert asked for but not decided as requested, then as the authority decides it', () => {
+    expect(view([created]).concerts[0]).toMatchObject({ concertId, status: 'requested', decidedAt: null });
+    expect(view([created, ...openConcert]).concerts[0]).toMatchObject({
+      status: 'published',
+      decidedAt: '2026-11-21T20:00:01.000Z',
+    });
+  });
+
+  it('shows a refused creation as rejected, with the authority’s sentence', () => {
+    const refusal = decided([
+      created,
+      {
+        type: 'ConcertChangeRejected',
+        data: {
+          concertId,
+          requestId: created._id,
+          requestType: created.type,
+          code: 'missing_venue',
+          message: 'Give the concert a venue.',
+        },
+      },
+    ]);
+    expect(view([created, ...refusal]).concerts[0]).toMatchObject({
+      status: 'rejected',
+      reason: 'Give the concert a venue.',
+    });
+    expect(view([created, ...refusal]).requests[0]).toMatchObject({
+      status: 'rejected',
+      reason: 'Give the concert a venue.',
+    });
+  });
+
+  it('follows a sale from pending to confirmed, and counts its seats as pending here until then', () => {
+    const s = sale(10, 2);
+    const before = view([created, ...openConcert, s]);
+    expect(before.sales[0]).toMatchObject({ saleId: s._id, status: 'pending', reason: null });
+    expect(before.concerts[0]?.levels[0]).toMatchObject({ left: 3, pendingHere: 2, believedLeft: 1 });
+    expect(before.undecided).toEqual([s._id]);
+
+    const after = view([created, published, s, ...decided(...opening, [s, allocated(s)])]);
+    expect(after.sales[0]).toMatchObject({ status: 'confirmed' });
+    expect(after.concerts[0]?.levels[0]).toMatchObject({
+      allocated: 2,
+      left: 1,
+      pendingHere: 0,
+      believedLeft: 1,
+    });
+    expect(after.undecided).toEqual([]);
+  });
+
+  it('shows a rejected sale with the authority’s reason', () => {
+    const s = sale(10, 4);
+    const rejected = {
+      type: 'SaleRejected',
+      data: {
+        saleId: s._id,
+        concertId,
+        level: 'Golden Circle',
+        quantity: 4,
+        code: 'sold_out',
+        message: 'Golden Circle is sold out: only 3 left, 4 asked.',
+      },
+    } as const;
+    const docs = [created, published, s, ...decided(...opening, [s, rejected])];
+    expect(view(docs).sales[0]).toMatchObject({
+      status: 'rejected',
+      reason: 'Golden Circle is sold out: only 3 left, 4 asked.',
+    });
+  });
+
+  it('counts other desks’ sales in the seats left but lists only this desk’s sales', () => {
+    const theirs = sale(11, 1, 'DESK-B');
+    const docs = [created, published, theirs, ...decided(...opening, [theirs, allocated(theirs)])];
+    const result = view(docs);
+    expect(result.sales).toEqual([]);
+    expect(result.concerts[0]?.levels[0]).toMatchObject({ left: 2 });
+  });
+
+  it('ignores an orphaned decision, as the authority does', () => {
+    const s = sale(10, 1);
+    const [first, second, third] = decided(...opening, [s, allocated(s)]);
+    const orphan = { ...third!, meta: { ...third!.meta, prev: 'someone-else' } } as DecisionDoc;
+    const result = view([created, published, s, first!, second!, orphan]);
+    expect(result.sales[0]).toMatchObject({ status: 'pending' });
+    expect(result.concerts[0]?.levels[0]).toMatchObject({ allocated: 0 });
+  });
+
+  it('gives the same view whatever order the events arrive in', () => {
+    const s = sale(10, 1);
+    const docs: AnyEventDoc[] = [created, published, s, ...decided(...opening, [s, allocated(s)])];
+    expect(view([...docs].reverse())).toEqual(view(docs));
+  });
+
+  it('reports a quarantined fact of this desk as rejected with the reason', () => {
+    const s = sale(10, 1);
+    const record = {
+      _id: `quarantine:${s._id}`,
+      type: 'FactQuarantined',
+      v: 1,
+      stream: 'quarantine',
+      data: { docId: s._id, database: 'x', reason: 'bad meta', docType: 'SaleRecorded' },
+      meta: {
+        deviceId: 'authority',
+        userId: 'authority',
+        recordedAt: '2026-11-21T20:00:00.000Z',
+        correlationId: s._id,
+        causationId: s._id,
+      },
+    } as AnyEventDoc;
+    expect(view([created, ...openConcert, s, record]).sales[0]).toMatchObject({
+      status: 'rejected',
+      reason: 'bad meta',
+    });
+  });
+});
+
+describe('where a fact goes', () => {
+  it('sends concert creation to the catalogue and everything else to the concert’s database', () => {
+    expect(factDatabase(created)).toBe('stagedoor-catalogue');
+    expect(factDatabase(published)).toBe(`stagedoor-concert-${concertId}`);
+    expect(factDatabase(sale(3, 1))).toBe(`stagedoor-concert-${concertId}`);
+  });
+});
