@@ -19,7 +19,7 @@ export function catalogueHandler(options: {
   const { couch, logger, metrics } = options;
   const db = couch.server.use<Doc>(catalogueDb);
   return {
-    load: () => Promise.resolve(),
+    load: () => Promise.resolve('continue' as const),
     async handle(changes: Change[]) {
       const bad: Doc[] = [];
       const at = new Date().toISOString();
@@ -49,6 +49,7 @@ export function catalogueHandler(options: {
         metrics.quarantined.inc({ concert: 'catalogue' }, bad.length);
         logger.warn({ count: bad.length }, 'quarantined catalogue documents');
       }
+      return 'continue';
     },
   };
 }

@@ -37,6 +37,15 @@ export function concertHandler(options: {
   const db: DocumentScope<Doc> = options.couch.server.use<Doc>(options.dbName);
   const stream = concertStream(concertId);
   let state = initialAuthorityState();
+  /** decisionId at each accepted position: a different document showing up there means history was rewritten. */
+  let acceptedAt = new Map<number, string>();
+  /** Facts whose decision was orphaned: if any is still undecided, the feed must be read again from the start. */
+  let orphanedCauses = new Set<string>();
+
+  const accept = (doc: DecisionDoc): void => {
+    state = evolveAuthority(state, doc);
+    acceptedAt.set(doc.meta.position, doc.meta.decisionId);
+  };
   const labels = { concert: concertId };
 
   /** Reads the stream from the head on and applies the decisions that extend the chain. */
@@ -55,8 +64,9 @@ export function concertHandler(options: {
       }
       const links = decisions.map((d) => ({ ...d.meta, doc: d }));
       const { accepted, orphans, head } = followChain(state.head, links);
-      for (const link of accepted) state = evolveAuthority(state, link.doc);
+      for (const link of accepted) accept(link.doc);
       state = { ...state, head };
+      for (const orphan of orphans) orphanedCauses.add(orphan.doc.meta.causationId);
       if (orphans.length > 0)
         logger.warn({ orphans: orphans.map((o) => o.doc._id) }, 'orphaned decisions skipped');
     }
@@ -101,7 +111,7 @@ export function concertHandler(options: {
     for (const [i, result] of results.entries()) {
       const doc = docs[i];
       if (!result.ok || !doc) break;
-      state = evolveAuthority(state, doc);
+      accept(doc);
       metrics.decisions.inc({ ...labels, outcome: doc.type });
     }
     const failed = results.find((r) => !r.ok);
@@ -119,13 +129,18 @@ export function concertHandler(options: {
     },
     async load() {
       state = initialAuthorityState();
+      acceptedAt = new Map();
+      orphanedCauses = new Set();
       await catchUp();
       logger.info({ position: state.head.nextPosition, status: state.concert.status }, 'stream loaded');
+      const rewind = [...orphanedCauses].some((cause) => !state.decided.has(cause));
+      return rewind ? 'rewind' : 'continue';
     },
     async handle(changes: Change[], signal: AbortSignal) {
       const facts: FactDoc[] = [];
       const bad: { id: string; reason: string; type: string | null }[] = [];
       let foreignDecisions = false;
+      let rewritten = false;
       for (const change of changes) {
         const { id, doc } = change;
         if (change.deleted || !doc || id.startsWith('_design/') || id.startsWith('quarantine:')) continue;
@@ -133,6 +148,12 @@ export function concertHandler(options: {
         if (position?.stream === stream) {
           // A decision we did not write ourselves means another authority was active: reload before deciding.
           if (position.position >= state.head.nextPosition) foreignDecisions = true;
+          // Another document winning at a position we accepted: a cluster conflict that our write lost.
+          else if (
+            acceptedAt.has(position.position) &&
+            decisionIdOf(doc) !== acceptedAt.get(position.position)
+          )
+            rewritten = true;
           continue;
         }
         const parsed = parseEventDoc(doc);
@@ -152,11 +173,25 @@ export function concertHandler(options: {
         else facts.push(parsed.doc);
       }
       metrics.factsSeen.inc(labels, facts.length + bad.length);
+      if (rewritten) {
+        // The deterministic winner stands; what we decided after it is orphaned and its facts are decided again.
+        metrics.appendConflicts.inc(labels);
+        logger.warn(
+          'a stream position was won by another writer (cluster conflict): reloading and re-reading',
+        );
+        return this.load();
+      }
       if (foreignDecisions) await catchUp();
       await quarantine(bad);
       let pending = facts;
       while (pending.length > 0 && !signal.aborted) pending = await decideAndAppend(pending);
       metrics.streamPosition.set(labels, state.head.nextPosition);
+      return 'continue';
     },
   };
+}
+
+function decisionIdOf(doc: Doc): unknown {
+  const meta = doc.meta;
+  return typeof meta === 'object' && meta !== null && 'decisionId' in meta ? meta.decisionId : undefined;
 }

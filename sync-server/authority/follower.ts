@@ -8,10 +8,13 @@ import { createCheckpoint, createLease } from './lease';
 
 export type { Change } from '../store/couch';
 
+/** 'rewind': some facts lost their decision (a conflict orphaned it), so read the feed again from the start. */
+export type Outcome = 'continue' | 'rewind';
+
 export type BatchHandler = {
   /** Rebuilds state from the store; called each time the lease is (re)gained. */
-  load: () => Promise<void>;
-  handle: (changes: Change[], signal: AbortSignal) => Promise<void>;
+  load: () => Promise<Outcome>;
+  handle: (changes: Change[], signal: AbortSignal) => Promise<Outcome>;
 };
 
 export type FollowerOptions = {
@@ -44,8 +47,8 @@ export function startFollower(options: FollowerOptions): Follower {
   };
 
   const serve = async (session: AbortController): Promise<void> => {
-    await handler.load();
-    let since: Seq = (await checkpoint.load()) ?? 0;
+    const loaded = await handler.load();
+    let since: Seq = (loaded === 'rewind' ? undefined : await checkpoint.load()) ?? 0;
     logger.info({ since }, 'authority active');
     let next = read(since, false, session.signal);
     while (!session.signal.aborted) {
@@ -54,7 +57,16 @@ export function startFollower(options: FollowerOptions): Follower {
       caughtUp = response.results.length < batchSize;
       // With a backlog, read the next batch while this one is decided and written.
       if (!caughtUp) next = read(response.last_seq, false, session.signal);
-      if (response.results.length > 0) await handler.handle(response.results, session.signal);
+      if (
+        response.results.length > 0 &&
+        (await handler.handle(response.results, session.signal)) === 'rewind'
+      ) {
+        logger.warn('reading the feed again from the start');
+        since = 0;
+        await checkpoint.save(since);
+        next = read(since, false, session.signal);
+        continue;
+      }
       logger.debug('handled');
       if (response.last_seq !== since) {
         since = response.last_seq;

@@ -3,10 +3,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentScope } from 'nano';
 import { concertDatabase } from '../../domain/authority/concert-authority';
 import type { FactDoc } from '../../domain/events/catalogue';
-import { createAll } from '../../sync-server/store/couch';
+import { createAll, ensureDatabase } from '../../sync-server/store/couch';
 import type { Doc } from '../../sync-server/store/couch';
 import {
+  creationFact,
   factMeta,
+  publicationFact,
   readStream,
   saleFact,
   setUpConcert,
@@ -229,3 +231,70 @@ describe('bad documents', () => {
     );
   });
 });
+
+describe('cluster conflicts in a decision stream', () => {
+  it('lets the deterministic winner stand and decides the loser’s facts again', async () => {
+    const concertId = 'int-conflict';
+    // A cluster's internal shard sync stores revisions without running validate_doc_update; this database has
+    // no design document so that the test can store a conflicting revision the way a cluster would.
+    await ensureDatabase(store.couch, concertDatabase(concertId));
+    const db = store.couch.server.use<Doc>(concertDatabase(concertId));
+    await createAll(db, [
+      creationFact(concertId, [{ name: 'Regular', capacity: 3, price }]),
+      publicationFact(concertId),
+    ] as Doc[]);
+    syncServer();
+    const sales = Array.from({ length: 5 }, (_, i) => saleFact(concertId, `desk-${i}`, 'Regular', 1, price));
+    await createAll(db, sales as Doc[]);
+    const before = await expectDecided(concertId, sales, 3);
+    const first = before.accepted.find((d) => d.type === 'SeatsAllocated');
+    if (!first) throw new Error('no allocation to contest');
+
+    // What a CouchDB cluster can do: a second revision of the same position, written by another writer
+    // during a partition. Its revision id sorts higher, so it wins everywhere.
+    const rival = {
+      ...first,
+      _rev: `1-${'f'.repeat(32)}`,
+      type: 'SaleRejected',
+      data: { ...first.data, code: 'sold_out', message: 'Regular is sold out.' },
+      meta: { ...first.meta, decisionId: 'rival-writer-decision', authorityId: 'rival' },
+    };
+    const written = await store.couch.server.request({
+      db: concertDatabase(concertId),
+      method: 'post',
+      path: '_bulk_docs',
+      body: { docs: [rival], new_edits: false },
+    });
+    expect(written).toEqual([]);
+    expect(((await db.get(first._id)) as unknown as { meta: { decisionId: string } }).meta.decisionId).toBe(
+      'rival-writer-decision',
+    );
+
+    const after = await waitFor('the stream repaired', async () => {
+      const read = await readStream(store.couch, concertId);
+      return read.accepted[first.meta.position]?.meta.decisionId === 'rival-writer-decision' &&
+        sales.every((s) => read.accepted.some((d) => d.meta.causationId === s._id))
+        ? read
+        : undefined;
+    });
+    await expectDecided(concertId, sales, 3);
+    expect(after.orphans.length).toBeGreaterThan(0);
+    expect(after.accepted.find((d) => d.meta.causationId === first.meta.causationId)?.type).toBe(
+      'SaleRejected',
+    );
+  });
+});
+
+/** Every sale has exactly one decision in the accepted chain, and exactly `seats` seats are allocated. */
+async function expectDecided(concertId: string, sales: FactDoc<'SaleRecorded'>[], seats: number) {
+  const ids = new Set(sales.map((s) => s._id));
+  const stream = await waitFor('every sale decided', async () => {
+    const read = await readStream(store.couch, concertId);
+    return read.accepted.filter((d) => ids.has(d.meta.causationId)).length === ids.size ? read : undefined;
+  });
+  const decisions = stream.accepted.filter((d) => ids.has(d.meta.causationId));
+  expect(new Set(decisions.map((d) => d.meta.causationId)).size).toBe(decisions.length);
+  const allocated = decisions.filter((d) => d.type === 'SeatsAllocated');
+  expect(allocated.reduce((n, d) => n + d.data.quantity, 0)).toBe(seats);
+  return stream;
+}
