@@ -245,7 +245,7 @@ describe('cluster conflicts in a decision stream', () => {
     ] as Doc[]);
     syncServer();
     const sales = Array.from({ length: 5 }, (_, i) => saleFact(concertId, `desk-${i}`, 'Regular', 1, price));
-    await createAll(db, sales as Doc[]);
+    await createAll(db, sales);
     const before = await expectDecided(concertId, sales, 3);
     const first = before.accepted.find((d) => d.type === 'SeatsAllocated');
     if (!first) throw new Error('no allocation to contest');
@@ -259,7 +259,7 @@ describe('cluster conflicts in a decision stream', () => {
       data: { ...first.data, code: 'sold_out', message: 'Regular is sold out.' },
       meta: { ...first.meta, decisionId: 'rival-writer-decision', authorityId: 'rival' },
     };
-    const written = await store.couch.server.request({
+    const written: unknown = await store.couch.server.request({
       db: concertDatabase(concertId),
       method: 'post',
       path: '_bulk_docs',
