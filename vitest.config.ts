@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{domain,sync-server,renderer,electron}/**/*.unit.spec.ts'],
+          include: ['{domain,sync-server,renderer,electron,test}/**/*.unit.spec.ts'],
           environment: 'node',
         },
       },
