@@ -81,9 +81,7 @@ export async function benchAuthority(): Promise<Record<string, number>> {
 
     const rawPerS = Math.round(facts / rawSeconds);
     const decisionsPerS = Math.round(facts / decideSeconds);
-    const decisionBytes = JSON.stringify(
-      (await db.get(decisionDocId(concertStream(concertId), 5000))),
-    ).length;
+    const decisionBytes = JSON.stringify(await db.get(decisionDocId(concertStream(concertId), 5000))).length;
     const result = {
       facts,
       decisions_per_s: decisionsPerS,

@@ -30,17 +30,36 @@ function ensureDependencies() {
   writeFileSync(stamp, hash);
 }
 
+/** The end-to-end suites drive Debian's Chromium; install it through apt when missing and allowed to. */
+function ensureChromium() {
+  if (existsSync(chromium)) return;
+  if (process.getuid?.() !== 0) {
+    console.error(`✖ ${chromium} is missing: install it (Debian: apt-get install -y chromium), then run again.`);
+    process.exit(1);
+  }
+  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit' });
+  if (install().status !== 0) {
+    run('apt-get', ['update']);
+    run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
+  }
+}
+
+const chromium = '/usr/bin/chromium';
+
 const commands = {
   start() {
     ensureDependencies();
+    run('npx', ['vite', 'build', '--logLevel', 'warn']);
     run(process.execPath, ['--import', 'tsx', 'scripts/start.ts']);
   },
   test() {
     ensureDependencies();
+    ensureChromium();
     run('npx', ['tsc', '--noEmit', '-p', '.']);
     run('npx', ['eslint', '--max-warnings=0', '.']);
     run('npx', ['prettier', '--check', '.']);
     run('npx', ['vitest', 'run']);
+    run('npx', ['playwright', 'test']);
   },
   bench() {
     ensureDependencies();

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     '',
     'Stagedoor is running.',
     `  store        ${redact(couchUrl)}${store ? `  (embedded; data and admin credentials in ${join(dataDir, 'store')})` : ''}`,
+    `  desk app     http://127.0.0.1:${server.port}/`,
     `  sync server  http://127.0.0.1:${server.port}   health: /health   metrics: /metrics`,
     `  logs         ${logFile}`,
     'Press Ctrl+C to stop.',

@@ -90,7 +90,7 @@ export async function ensureDesignDoc(
   for (let attempt = 0; attempt < 3; attempt++) {
     let current: (Doc & { version?: number }) | undefined;
     try {
-      current = (await db.get(doc._id));
+      current = await db.get(doc._id);
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
     }

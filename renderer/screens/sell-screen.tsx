@@ -1,0 +1,355 @@
+// Selling at the desk, keyboard first: concert and level stay chosen after a sale, so a repeat sale is the quantity
+// and Enter. A sale is recorded locally at once (it never waits for the network) and shows as pending until the
+// authority confirms or rejects it.
+import { useEffect, useRef, useState } from 'react';
+import type { FormEvent } from 'react';
+import type { ConcertView, LevelView } from '../../domain/desk/desk-view';
+import { concertDatabase } from '../../domain/authority/concert-authority';
+import { StatusChip } from '../components/chip';
+import { clockTime, money } from '../components/format';
+import { useDesk, useDeskStore, useNow } from '../components/use-desk';
+import { t } from '../i18n';
+import { parseAmount } from '../lib/money-input';
+
+type Choice = { concertId: string; level: string };
+
+const choiceKey = 'stagedoor.sell.choice';
+
+function loadChoice(): Choice {
+  try {
+    return {
+      concertId: '',
+      level: '',
+      ...(JSON.parse(localStorage.getItem(choiceKey) ?? '{}') as Partial<Choice>),
+    };
+  } catch {
+    return { concertId: '', level: '' };
+  }
+}
+
+const concertLabel = (concert: ConcertView) =>
+  [concert.artist, concert.title, concert.city].filter(Boolean).join(' · ');
+
+export function SellScreen() {
+  const store = useDeskStore();
+  const { view } = useDesk();
+  const [choice, setChoice] = useState(loadChoice);
+  const [quantity, setQuantity] = useState('1');
+  const [tendered, setTendered] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const quantityInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => localStorage.setItem(choiceKey, JSON.stringify(choice)), [choice]);
+
+  const concert = view.concerts.find((c) => c.concertId === choice.concertId);
+  const level = concert?.levels.find((l) => l.name === choice.level) ?? concert?.levels[0];
+  const count = /^\s*\d+\s*$/.test(quantity) ? Number(quantity) : NaN;
+  const total = level && Number.isFinite(count) ? level.price * count : undefined;
+  const cash = tendered.trim() === '' ? total : parseAmount(tendered);
+  const change = total !== undefined && cash !== undefined ? cash - total : undefined;
+  const onSale = concert?.status === 'published';
+
+  const choose = (next: Partial<Choice>) => {
+    setChoice({ ...choice, ...next });
+    setConfirming(false);
+    setError(undefined);
+  };
+
+  const sell = async (event?: FormEvent) => {
+    event?.preventDefault();
+    setNotice(undefined);
+    if (!concert || !level) return setError(t('sell.chooseConcert'));
+    if (!onSale)
+      return setError(
+        t('sell.notOnSale', { concert: concertLabel(concert), status: t(`status.${concert.status}`) }),
+      );
+    if (!(count >= 1 && count <= 1000) || total === undefined) return setError(t('sell.badQuantity'));
+    if (cash === undefined) return setError(t('sell.badTendered'));
+    if (cash < total)
+      return setError(t('sell.shortTendered', { short: money(total - cash, concert.currency) }));
+    // Beyond what this desk believes is left: say so before payment; the authority decides.
+    if (count > level.believedLeft && !confirming) {
+      setError(undefined);
+      return setConfirming(true);
+    }
+    setBusy(true);
+    try {
+      await store.record('SaleRecorded', (saleId) => ({
+        saleId,
+        concertId: concert.concertId,
+        level: level.name,
+        quantity: count,
+        unitPrice: level.price,
+        total,
+        currency: concert.currency,
+        payment: { method: 'cash', tendered: cash, change: cash - total },
+      }));
+      setNotice(
+        t('sell.recorded', {
+          quantity: count,
+          level: level.name,
+          change: money(cash - total, concert.currency),
+        }),
+      );
+      setError(undefined);
+      setConfirming(false);
+      setTendered('');
+      quantityInput.current?.focus();
+      quantityInput.current?.select();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="sell-layout">
+      <section aria-labelledby="sell-title" className="panel">
+        <h2 id="sell-title">{t('sell.title')}</h2>
+        <form onSubmit={(e) => void sell(e)} noValidate className="stack" aria-describedby="sell-keys">
+          {/* Labels point at their selects: a select inside its label would lend the label its options' text. */}
+          <div className="field">
+            <label htmlFor="sell-concert">{t('sell.concert')}</label>
+            <select
+              id="sell-concert"
+              value={concert ? concert.concertId : ''}
+              onChange={(e) => choose({ concertId: e.target.value, level: '' })}
+            >
+              <option value="" disabled>
+                {t('sell.chooseConcert')}
+              </option>
+              {view.concerts.map((c) => (
+                <option key={c.concertId} value={c.concertId} disabled={c.status !== 'published'}>
+                  {c.status === 'published'
+                    ? concertLabel(c)
+                    : `${concertLabel(c)} (${t(`status.${c.status}`)})`}
+                </option>
+              ))}
+            </select>
+          </div>
+          {!view.concerts.some((c) => c.status === 'published') && (
+            <p className="hint">{t('sell.noConcerts')}</p>
+          )}
+          {concert && !onSale && (
+            <p role="alert" className="error">
+              {t('sell.notOnSale', { concert: concertLabel(concert), status: t(`status.${concert.status}`) })}
+            </p>
+          )}
+          <div className="field">
+            <label htmlFor="sell-level">{t('sell.level')}</label>
+            <select
+              id="sell-level"
+              value={level?.name ?? ''}
+              onChange={(e) => choose({ level: e.target.value })}
+              disabled={!concert}
+            >
+              {concert?.levels.map((l) => (
+                <option key={l.name} value={l.name}>
+                  {t('sell.levelOption', {
+                    name: l.name,
+                    price: money(l.price, concert.currency),
+                    left: l.believedLeft,
+                  })}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="row">
+            <label className="field">
+              <span>{t('sell.quantity')}</span>
+              <input
+                ref={quantityInput}
+                autoFocus
+                inputMode="numeric"
+                value={quantity}
+                onChange={(e) => {
+                  setQuantity(e.target.value);
+                  setConfirming(false);
+                }}
+                onFocus={(e) => e.target.select()}
+              />
+            </label>
+            <label className="field">
+              <span>{t('sell.tendered')}</span>
+              <input
+                inputMode="decimal"
+                value={tendered}
+                onChange={(e) => setTendered(e.target.value)}
+                aria-describedby="sell-tendered-hint"
+                placeholder={total !== undefined && concert ? money(total, concert.currency) : ''}
+              />
+              <small id="sell-tendered-hint" className="hint">
+                {t('sell.tenderedHint')}
+              </small>
+            </label>
+          </div>
+          <dl className="totals">
+            <div>
+              <dt>{t('sell.total')}</dt>
+              <dd data-testid="sell-total">
+                {total !== undefined && concert ? money(total, concert.currency) : '—'}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('sell.change')}</dt>
+              <dd data-testid="sell-change">
+                {change !== undefined && change >= 0 && concert ? money(change, concert.currency) : '—'}
+              </dd>
+            </div>
+          </dl>
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+          {confirming && level ? (
+            <OverAvailable
+              level={level}
+              count={count}
+              onConfirm={() => void sell()}
+              onBack={() => setConfirming(false)}
+            />
+          ) : (
+            <button type="submit" className="primary large" disabled={busy || !onSale}>
+              {t('sell.submit')}
+            </button>
+          )}
+          <p id="sell-keys" className="hint">
+            {t('sell.keys')}
+          </p>
+          {notice && (
+            <p role="status" className="notice">
+              {notice}
+            </p>
+          )}
+        </form>
+      </section>
+      <div className="stack">
+        {concert && <Availability concert={concert} />}
+        <Sales />
+      </div>
+    </div>
+  );
+}
+
+function OverAvailable(props: {
+  level: LevelView;
+  count: number;
+  onConfirm: () => void;
+  onBack: () => void;
+}) {
+  return (
+    <div
+      role="alertdialog"
+      aria-labelledby="over-text"
+      className="confirm"
+      onKeyDown={(e) => e.key === 'Escape' && props.onBack()}
+    >
+      <p id="over-text">
+        {t('sell.overAvailable', { count: props.level.believedLeft, level: props.level.name })}
+      </p>
+      <div className="row">
+        <button type="button" className="primary" autoFocus onClick={props.onConfirm}>
+          {t('sell.confirmOver')}
+        </button>
+        <button type="button" onClick={props.onBack}>
+          {t('sell.back')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Live: the desk heard from the authority within this long, and this concert had no unread change. */
+const liveWithinMs = 15_000;
+
+function Availability({ concert }: { concert: ConcertView }) {
+  const { connection, syncedAt } = useDesk();
+  const now = useNow();
+  const synced = syncedAt[concertDatabase(concert.concertId)];
+  const live = connection.online && synced !== undefined && now - synced < liveWithinMs;
+  return (
+    <section className="panel" aria-labelledby="availability-title">
+      <h2 id="availability-title">{t('availability.title')}</h2>
+      <table aria-labelledby="availability-title">
+        <thead>
+          <tr>
+            <th scope="col">{t('availability.level')}</th>
+            <th scope="col">{t('availability.price')}</th>
+            <th scope="col">{t('availability.capacity')}</th>
+            <th scope="col">{t('availability.sold')}</th>
+            <th scope="col">{t('availability.left')}</th>
+            <th scope="col">{t('availability.pendingHere')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {concert.levels.map((level) => (
+            <tr key={level.name}>
+              <th scope="row">{level.name}</th>
+              <td>{money(level.price, concert.currency)}</td>
+              <td>{level.capacity}</td>
+              <td>{level.allocated}</td>
+              <td data-testid="left" className="figure">
+                {level.left}
+              </td>
+              <td>{level.pendingHere}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint" data-testid="freshness">
+        {live
+          ? t('availability.live')
+          : synced === undefined
+            ? t('availability.neverSynced')
+            : t('availability.stale', { time: clockTime(synced) })}
+      </p>
+    </section>
+  );
+}
+
+function Sales() {
+  const { view } = useDesk();
+  const concerts = new Map(view.concerts.map((c) => [c.concertId, c]));
+  return (
+    <section className="panel" aria-labelledby="sales-title">
+      <h2 id="sales-title">{t('sales.title')}</h2>
+      {view.sales.length === 0 ? (
+        <p className="hint">{t('sales.none')}</p>
+      ) : (
+        <table aria-labelledby="sales-title">
+          <thead>
+            <tr>
+              <th scope="col">{t('sales.time')}</th>
+              <th scope="col">{t('sales.concert')}</th>
+              <th scope="col">{t('sales.level')}</th>
+              <th scope="col">{t('sales.quantity')}</th>
+              <th scope="col">{t('sales.total')}</th>
+              <th scope="col">{t('sales.status')}</th>
+              <th scope="col">{t('sales.reason')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.sales.slice(0, 50).map((sale) => (
+              <tr key={sale.saleId} data-testid="sale" data-status={sale.status}>
+                <td>{clockTime(sale.recordedAt)}</td>
+                <td>{concerts.get(sale.concertId)?.artist ?? sale.concertId}</td>
+                <td>{sale.level}</td>
+                <td>{sale.quantity}</td>
+                <td>{money(sale.total, sale.currency)}</td>
+                <td>
+                  <StatusChip status={sale.status} large />
+                </td>
+                <td data-testid="sale-reason">{sale.reason ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

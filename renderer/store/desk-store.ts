@@ -1,0 +1,137 @@
+// The desk's state for the screens: the local log, its replications, and the read model projected from the log.
+// The projection is rebuilt from every event the desk holds when the log grows (milliseconds for thousands), so it
+// is always exactly what the log says, whatever order events arrived in.
+import { concertDatabase } from '../../domain/authority/concert-authority';
+import { catalogueDatabase } from '../../domain/desk/databases';
+import { projectDesk } from '../../domain/desk/desk-view';
+import type { DeskView } from '../../domain/desk/desk-view';
+import type { AnyEventDoc, DataOf, FactDoc, FactType } from '../../domain/events/catalogue';
+import { parseEventDoc } from '../../domain/events/catalogue';
+import type { Device } from '../device';
+import { openChangeStream } from './change-stream';
+import type { Connection } from './change-stream';
+import { fromRow, openEventDatabase, toRow } from './event-database';
+import { newFact, newFactId } from './facts';
+import { replicateDatabase } from './replication';
+import type { Replication } from './replication';
+
+export type DeskSnapshot = {
+  view: DeskView;
+  connection: Connection;
+  /** This device's facts not yet delivered to the store. */
+  waiting: number;
+  /** When each database was last known to be in step with the store (epoch ms). */
+  syncedAt: Record<string, number>;
+};
+
+export type DeskStore = {
+  device: Device;
+  subscribe: (listener: () => void) => () => void;
+  getSnapshot: () => DeskSnapshot;
+  /** Writes a fact to the local log; replication takes it to its database when it can. */
+  record: <T extends FactType>(type: T, data: (id: string) => DataOf<T>) => Promise<FactDoc<T>>;
+  close: () => Promise<void>;
+};
+
+export async function openDeskStore(device: Device): Promise<DeskStore> {
+  const database = await openEventDatabase();
+  const collections = { events: database.events, uploads: database.uploads };
+  const changes = openChangeStream(`${device.server}/api/changes`);
+  const docs = new Map<string, AnyEventDoc>();
+  const uploaded = new Set<string>();
+  const replications = new Map<string, Replication>();
+  const listeners = new Set<() => void>();
+
+  const empty: DeskView = { concerts: [], sales: [], requests: [], undecided: [] };
+  let snapshot: DeskSnapshot = { view: empty, connection: changes.connection(), waiting: 0, syncedAt: {} };
+
+  const replicate = (name: string) => {
+    if (!replications.has(name))
+      replications.set(name, replicateDatabase({ collections, database: name, device, changes }));
+  };
+
+  // Events re-project the log; a heartbeat of the change stream only refreshes the connection figures.
+  let view: DeskView = empty;
+  let logChanged = true;
+  const refresh = () => {
+    if (logChanged) {
+      logChanged = false;
+      view = projectDesk(docs.values(), device.deviceId);
+      // The desk works every concert it knows of; the catalogue tells it which there are.
+      replicate(catalogueDatabase);
+      for (const concert of view.concerts) replicate(concertDatabase(concert.concertId));
+    }
+    // A fact with a decision was delivered, whether or not this device saw its upload finish.
+    const waiting = view.undecided.filter((id) => !uploaded.has(id)).length;
+    const syncedAt: Record<string, number> = {};
+    for (const name of replications.keys()) {
+      const at = changes.syncedAt(name);
+      if (at !== undefined) syncedAt[name] = at;
+    }
+    snapshot = { view, connection: changes.connection(), waiting, syncedAt };
+    for (const listener of listeners) listener();
+  };
+
+  let scheduled: ReturnType<typeof setTimeout> | undefined;
+  const schedule = (logChange: boolean) => {
+    logChanged ||= logChange;
+    scheduled ??= setTimeout(() => {
+      scheduled = undefined;
+      refresh();
+    }, 16);
+  };
+  const add = (row: Parameters<typeof fromRow>[0]) => {
+    const doc = fromRow(row);
+    if (doc) docs.set(doc._id, doc);
+  };
+
+  // Subscribe before loading: an event arriving in between is applied twice, which changes nothing.
+  const subscriptions = [
+    collections.events.$.subscribe((event) => {
+      add(event.documentData);
+      schedule(true);
+    }),
+    collections.uploads.$.subscribe((event) => {
+      uploaded.add(event.documentData.id);
+      schedule(false);
+    }),
+  ];
+  for (const row of await collections.events.find().exec()) add(row.toJSON());
+  for (const row of await collections.uploads.find().exec()) uploaded.add(row.id);
+  const stopListening = changes.onConnection(() => schedule(false));
+  // Back online: read and write everything at once instead of at the next retry.
+  const online = () => {
+    for (const replication of replications.values()) replication.reSync();
+  };
+  window.addEventListener('online', online);
+  refresh();
+
+  return {
+    device,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getSnapshot: () => snapshot,
+    async record(type, data) {
+      const id = newFactId();
+      const fact = newFact(id, type, data(id), device);
+      // Facts are checked like the authority will check them: a bug here must not reach the log.
+      const parsed = parseEventDoc(fact);
+      if (!parsed.ok) throw new Error(parsed.reason);
+      await collections.events.insert(toRow(parsed.doc));
+      docs.set(id, parsed.doc);
+      schedule(true);
+      return fact;
+    },
+    async close() {
+      clearTimeout(scheduled);
+      window.removeEventListener('online', online);
+      stopListening();
+      for (const subscription of subscriptions) subscription.unsubscribe();
+      await Promise.all([...replications.values()].map((replication) => replication.cancel()));
+      changes.close();
+      await database.close();
+    },
+  };
+}

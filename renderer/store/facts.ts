@@ -1,0 +1,34 @@
+// Device facts as this desk writes them: a ULID made here, the event's stream, and who, where and when.
+import { monotonicFactory } from 'ulid';
+import { concertStream } from '../../domain/authority/concert-authority';
+import type { DataOf, FactDoc, FactType } from '../../domain/events/catalogue';
+import { staffUserId } from '../device';
+import type { Device } from '../device';
+
+// Monotonic: two facts made in one millisecond still sort in the order they were made.
+export const newFactId = monotonicFactory();
+
+export function newFact<T extends FactType>(
+  id: string,
+  type: T,
+  data: DataOf<T>,
+  device: Device,
+  now: Date = new Date(),
+): FactDoc<T> {
+  const { concertId } = data;
+  return {
+    _id: id,
+    type,
+    v: 1,
+    stream: concertStream(concertId),
+    data,
+    // A person's action starts its own causal chain: it is its own cause and correlation.
+    meta: {
+      deviceId: device.deviceId,
+      userId: staffUserId,
+      recordedAt: now.toISOString(),
+      correlationId: id,
+      causationId: id,
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// One live CouchDB replication per event database the desk works (the catalogue and each concert's database), all
+// into the one `events` collection. Each pushes only the facts that belong to its database: a collection's
+// replications all see every local write, including what the others pulled.
+import { replicateCouchDB } from 'rxdb/plugins/replication-couchdb';
+import type { RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
+import { factDatabase } from '../../domain/desk/databases';
+import { isFact } from '../../domain/events/catalogue';
+import type { Device } from '../device';
+import type { ChangeStream } from './change-stream';
+import type { DeskCollections, EventRow } from './event-database';
+import { fromRow } from './event-database';
+
+export type Replication = RxCouchDBReplicationState<EventRow>;
+
+export function replicateDatabase(options: {
+  collections: DeskCollections;
+  database: string;
+  device: Device;
+  changes: ChangeStream;
+}): Replication {
+  const { collections, database, device, changes } = options;
+  const replication = replicateCouchDB<EventRow>({
+    // Stable per database: after a reload or restart the replication resumes from its stored checkpoints.
+    replicationIdentifier: `couchdb-${database}`,
+    collection: collections.events,
+    url: `${device.server}/couch/${database}/`,
+    live: true,
+    retryTime: 2_000,
+    fetch: changeAwareFetch(database, changes),
+    pull: { batchSize: 500 },
+    push: {
+      batchSize: 200,
+      // Returning null leaves the document out of this replication's push (and marks it handled for it).
+      modifier: (row) => {
+        const doc = fromRow(row);
+        const ours =
+          doc && isFact(doc) && doc.meta.deviceId === device.deviceId && factDatabase(doc) === database;
+        return Promise.resolve(ours ? row : null);
+      },
+    },
+  });
+  replication.sent$.subscribe((row) => {
+    void collections.uploads.upsert({ id: row.id, database, at: new Date().toISOString() });
+  });
+  return replication;
+}
+
+/**
+ * The CouchDB plugin long-polls _changes for live updates; this fetch turns each long-poll into a wait on the
+ * change stream followed by a plain read, and leaves design documents out of what is pulled.
+ */
+function changeAwareFetch(database: string, changes: ChangeStream): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    const isChanges = url.pathname.endsWith('/_changes');
+    if (isChanges && url.searchParams.get('feed') === 'longpoll') {
+      // "since=now" asks where the database stands: waiting first would skip what changes meanwhile.
+      if (url.searchParams.get('since') !== 'now') await changes.waitForChange(database, 25_000);
+      url.searchParams.set('feed', 'normal');
+    }
+    const response = await fetch(url, init);
+    if (!isChanges) return response;
+    if (response.status === 404) {
+      // The concert's database is not made yet (the authority makes it): nothing to read so far.
+      return json({ results: [], last_seq: 0 });
+    }
+    if (!response.ok) return response;
+    const body = (await response.json()) as { results: { id: string }[]; last_seq: unknown };
+    const limit = Number(url.searchParams.get('limit') ?? Infinity);
+    if (body.results.length >= limit) changes.markChanged(database);
+    else changes.caughtUp(database);
+    return json({ ...body, results: body.results.filter((row) => !row.id.startsWith('_design/')) });
+  };
+}
+
+const json = (body: unknown) =>
+  new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
