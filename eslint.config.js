@@ -21,7 +21,19 @@ const noImportOf = (groups, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'bench/results', '.stagedoor', 'eslint.config.js', 'scripts/*.mjs'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'bench/results',
+      '.stagedoor',
+      '.scratch',
+      'test-results',
+      'playwright-report',
+      'eslint.config.js',
+      'scripts/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

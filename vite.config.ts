@@ -11,7 +11,7 @@ const syncServer = process.env.STAGEDOOR_SYNC_SERVER ?? 'http://127.0.0.1:4984';
 
 export default defineConfig({
   root: here('renderer'),
-  // Relative asset URLs: the desktop shell loads the page from a file.
+  // Relative asset URLs: the page works wherever it is served from (the sync server's root or a sub-path).
   base: './',
   plugins: [react()],
   server: { proxy: { '/couch': syncServer, '/api': syncServer } },

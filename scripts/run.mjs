@@ -27,6 +27,7 @@ function ensureDependencies() {
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
   // The Electron binary is fetched separately below, so that an install never fails for want of it.
   run('npm', ['ci', '--no-audit', '--no-fund'], { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' });
+  run(process.execPath, ['scripts/electron.mjs', 'fetch']); // one line either way, never fails
   writeFileSync(stamp, hash);
 }
 
@@ -34,10 +35,13 @@ function ensureDependencies() {
 function ensureChromium() {
   if (existsSync(chromium)) return;
   if (process.getuid?.() !== 0) {
-    console.error(`✖ ${chromium} is missing: install it (Debian: apt-get install -y chromium), then run again.`);
+    console.error(
+      `✖ ${chromium} is missing: install it (Debian: apt-get install -y chromium), then run again.`,
+    );
     process.exit(1);
   }
-  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit' });
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit' });
   if (install().status !== 0) {
     run('apt-get', ['update']);
     run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
@@ -50,6 +54,7 @@ const commands = {
   start() {
     ensureDependencies();
     run('npx', ['vite', 'build', '--logLevel', 'warn']);
+    run(process.execPath, ['scripts/electron.mjs', 'build']);
     run(process.execPath, ['--import', 'tsx', 'scripts/start.ts']);
   },
   test() {

@@ -1,4 +1,6 @@
-// `npm start`: the store (embedded unless COUCHDB_URL is set), the sync server with demo data, in one process.
+// `npm start`: the store (embedded unless COUCHDB_URL is set), the sync server with demo data and the desk app in
+// one process, and the desktop window where Electron is installed.
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
@@ -46,9 +48,19 @@ async function main(): Promise<void> {
     '',
   ];
   process.stdout.write(lines.join('\n'));
+  // The desktop window where Electron is installed; otherwise one line saying to use a browser.
+  const shell = spawn(
+    process.execPath,
+    ['scripts/electron.mjs', 'launch', `http://127.0.0.1:${server.port}/`],
+    {
+      stdio: 'inherit',
+    },
+  );
+  shell.on('error', (error) => logger.warn({ err: error }, 'could not start the desktop shell'));
 
   const stop = async () => {
     process.stdout.write('\nStopping Stagedoor…\n');
+    if (shell.exitCode === null) shell.kill();
     await server.stop();
     await store?.stop();
     process.exit(0);
