@@ -5,6 +5,8 @@ import { concertDecisionSchemas, concertFactSchemas } from '../concert/events';
 import { inventoryDecisionSchemas, inventoryFactSchemas } from '../inventory/events';
 import { decisionMetaSchema, envelopeSchema, factIdPattern, factMetaSchema } from '../log/envelope';
 import type { DecisionMeta, EventDoc, FactMeta } from '../log/envelope';
+import { upcast } from './upcasters';
+import type { UpcastContext } from './upcasters';
 
 export type Role = 'admin' | 'organizer' | 'desk' | 'scanner' | 'manager';
 
@@ -47,7 +49,7 @@ export const eventCatalogue = {
   ConcertPublicationRequested: fact(concertFactSchemas.ConcertPublicationRequested, organizers),
   ConcertUnpublicationRequested: fact(concertFactSchemas.ConcertUnpublicationRequested, organizers),
   ConcertCancellationRequested: fact(concertFactSchemas.ConcertCancellationRequested, organizers),
-  SaleRecorded: fact(inventoryFactSchemas.SaleRecorded, ['desk']),
+  SaleRecorded: { ...fact(inventoryFactSchemas.SaleRecorded, ['desk']), v: 2 },
 
   ConcertCreated: decision(concertDecisionSchemas.ConcertCreated),
   ConcertDetailsUpdated: decision(concertDecisionSchemas.ConcertDetailsUpdated),
@@ -86,28 +88,37 @@ export type DecisionDoc<T extends DecisionType = DecisionType> = {
 export type QuarantineDoc = EventDoc<'FactQuarantined', DataOf<'FactQuarantined'>, FactMeta>;
 export type AnyEventDoc = FactDoc | DecisionDoc | QuarantineDoc;
 
+/** The version a new event of this type is written with. */
+export const currentVersion = (type: EventType): number => eventCatalogue[type].v;
+
 export const isEventType = (type: string): type is EventType => Object.hasOwn(eventCatalogue, type);
 
 export type Parsed = { ok: true; doc: AnyEventDoc } | { ok: false; reason: string; type: string | null };
 
-/** Validates a stored document against the envelope and its type's schema; never throws. */
-export function parseEventDoc(raw: unknown): Parsed {
+/**
+ * Validates a stored document against the envelope and its type's schema, reading an older schema version as the
+ * current one (see upcasters.ts); never throws.
+ */
+export function parseEventDoc(raw: unknown, context: UpcastContext = {}): Parsed {
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success)
     return { ok: false, reason: `not an event: ${summarize(envelope.error)}`, type: typeOf(raw) };
   const { type, v, _id, data, meta } = envelope.data;
   if (!isEventType(type)) return { ok: false, reason: `unknown event type "${type}"`, type };
   const entry = eventCatalogue[type];
-  if (v !== entry.v) return { ok: false, reason: `${type} has no schema version ${v}`, type };
+  if (v > entry.v)
+    return { ok: false, reason: `${type} v${v} is newer than this software reads (v${entry.v})`, type };
   if (entry.kind === 'fact' && !factIdPattern.test(_id))
     return { ok: false, reason: `a device fact's id must be a ULID, not "${_id}"`, type };
   const metaCheck = (entry.kind === 'decision' ? decisionMetaSchema : factMetaSchema).safeParse(meta);
   if (!metaCheck.success) return { ok: false, reason: `bad meta: ${summarize(metaCheck.error)}`, type };
-  const dataCheck = entry.schema.safeParse(data);
+  const lifted = upcast(type, v, entry.v, data, context);
+  if (!lifted.ok) return { ok: false, reason: lifted.reason, type };
+  const dataCheck = entry.schema.safeParse(lifted.data);
   if (!dataCheck.success) return { ok: false, reason: `bad ${type}: ${summarize(dataCheck.error)}`, type };
   return {
     ok: true,
-    doc: { ...envelope.data, type, meta: metaCheck.data, data: dataCheck.data } as AnyEventDoc,
+    doc: { ...envelope.data, type, v: entry.v, meta: metaCheck.data, data: dataCheck.data } as AnyEventDoc,
   };
 }
 

@@ -1,6 +1,7 @@
 // The event catalogue at the edge: what parses as a fact or a decision, and the reason given for what does not.
 import { describe, expect, it } from 'vitest';
 import { isDecision, isFact, parseEventDoc } from './catalogue';
+import { upcast } from './upcasters';
 
 const saleId = '01K00000000000000000000001';
 const saleMeta = {
@@ -13,7 +14,7 @@ const saleMeta = {
 const saleRecorded = {
   _id: saleId,
   type: 'SaleRecorded',
-  v: 1,
+  v: 2,
   stream: 'concert-kwiat-jabloni-torwar-2026',
   data: {
     saleId,
@@ -109,7 +110,9 @@ describe('parseEventDoc', () => {
   });
 
   it('refuses a schema version it does not know', () => {
-    expect(reasonFor({ ...saleRecorded, v: 2 })).toBe('SaleRecorded has no schema version 2');
+    expect(reasonFor({ ...saleRecorded, v: 3 })).toBe(
+      'SaleRecorded v3 is newer than this software reads (v2)',
+    );
     expect(reasonFor({ ...saleRecorded, v: 0 })).toMatch(/^not an event: v/);
   });
 
@@ -165,5 +168,38 @@ describe('parseEventDoc', () => {
       data: { ...seatsAllocated.data, code: 'too_late', message: 'Too late.' },
     };
     expect(reasonFor(rejected)).toMatch(/^bad SaleRejected: code: /);
+  });
+});
+
+describe('reading an older schema version (upcasting)', () => {
+  const { currency: _dropped, ...v1Data } = saleRecorded.data;
+  const v1 = { ...saleRecorded, v: 1, data: v1Data };
+  const context = { currencyOf: (id: string) => (id === saleRecorded.data.concertId ? 'PLN' : undefined) };
+
+  it("reads a v1 sale, which had no currency, as v2 in its concert's currency", () => {
+    const parsed = parseEventDoc(v1, context);
+    expect(parsed).toEqual({
+      ok: true,
+      doc: { ...saleRecorded, v: 2, data: { ...v1Data, currency: 'PLN' } },
+    });
+  });
+
+  it('leaves the stored document as it was', () => {
+    parseEventDoc(v1, context);
+    expect(v1.v).toBe(1);
+    expect('currency' in v1.data).toBe(false);
+  });
+
+  it("refuses a v1 sale when the reader doesn't know the concert's currency, saying so", () => {
+    expect(reasonFor(v1)).toBe(
+      `a v1 SaleRecorded needs the currency of concert "${saleRecorded.data.concertId}", which is unknown here`,
+    );
+  });
+
+  it('refuses a version no upcaster leads from', () => {
+    expect(upcast('ConcertPublished', 1, 2, { concertId: 'c' }, {})).toEqual({
+      ok: false,
+      reason: "ConcertPublished v1 can't be read: no upcaster to v2",
+    });
   });
 });

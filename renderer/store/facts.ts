@@ -1,6 +1,7 @@
 // Device facts as this desk writes them: a ULID made here, the event's stream, and who, where and when.
 import { monotonicFactory } from 'ulid';
 import { concertStream } from '../../domain/authority/concert-authority';
+import { currentVersion } from '../../domain/events/catalogue';
 import type { DataOf, FactDoc, FactType } from '../../domain/events/catalogue';
 import { staffUserId } from '../device';
 import type { Device } from '../device';
@@ -19,7 +20,7 @@ export function newFact<T extends FactType>(
   return {
     _id: id,
     type,
-    v: 1,
+    v: currentVersion(type),
     stream: concertStream(concertId),
     data,
     // A person's action starts its own causal chain: it is its own cause and correlation.

@@ -12,8 +12,10 @@ import {
   initialAuthorityState,
 } from '../../domain/authority/concert-authority';
 import type { ConcertAuthorityState } from '../../domain/authority/concert-authority';
+import type { ConcertState } from '../../domain/concert/concert';
 import { isDecision, isFact, parseEventDoc } from '../../domain/events/catalogue';
 import type { DecisionDoc, FactDoc } from '../../domain/events/catalogue';
+import type { UpcastContext } from '../../domain/events/upcasters';
 import { followChain, parseDecisionDocId, streamRange } from '../../domain/log/stream';
 import { createAll, readRange } from '../store/couch';
 import type { Couch, Doc } from '../store/couch';
@@ -41,6 +43,35 @@ export function concertHandler(options: {
   let acceptedAt = new Map<number, string>();
   /** Facts whose decision was orphaned: if any is still undecided, the feed must be read again from the start. */
   let orphanedCauses = new Set<string>();
+
+  type Bad = { id: string; reason: string; type: string | null };
+
+  /**
+   * Reads a device document as a fact of this concert, or says why it is not one. Parsed at decision time, against
+   * the state it is decided on: an old version is read as the current one with what the authority knows then
+   * (e.g. the concert's currency, for a sale recorded right after the concert was created).
+   */
+  const classify = (doc: Doc, concert: ConcertState): { fact: FactDoc } | { bad: Bad } => {
+    const context: UpcastContext = {
+      currencyOf: (id) => (concert.status !== 'none' && id === concertId ? concert.currency : undefined),
+    };
+    const parsed = parseEventDoc(doc, context);
+    if (!parsed.ok) return { bad: { id: doc._id, reason: parsed.reason, type: parsed.type } };
+    const { type } = parsed.doc;
+    if (!isFact(parsed.doc))
+      return {
+        bad: { id: doc._id, reason: `${type} is written by the authority only, in its stream`, type },
+      };
+    if (parsed.doc.data.concertId !== concertId)
+      return {
+        bad: {
+          id: doc._id,
+          reason: `a fact for concert ${parsed.doc.data.concertId} in ${options.dbName}`,
+          type,
+        },
+      };
+    return { fact: parsed.doc };
+  };
 
   const accept = (doc: DecisionDoc): void => {
     state = evolveAuthority(state, doc);
@@ -72,9 +103,7 @@ export function concertHandler(options: {
     }
   };
 
-  const quarantine = async (
-    entries: { id: string; reason: string; type: string | null }[],
-  ): Promise<void> => {
+  const quarantine = async (entries: Bad[]): Promise<void> => {
     if (entries.length === 0) return;
     const at = now().toISOString();
     await createAll(
@@ -86,15 +115,22 @@ export function concertHandler(options: {
   };
 
   /** Decides facts in order and writes the decisions; returns the facts still undecided after a conflict. */
-  const decideAndAppend = async (facts: FactDoc[]): Promise<FactDoc[]> => {
+  const decideAndAppend = async (candidates: Doc[]): Promise<Doc[]> => {
     const tentative = new Set<string>();
     let view: ConcertAuthorityState = {
       ...state,
       decided: { has: (id) => state.decided.has(id) || tentative.has(id), add: (id) => tentative.add(id) },
     };
     const docs: DecisionDoc[] = [];
+    const bad: Bad[] = [];
     const at = now().toISOString();
-    for (const fact of facts) {
+    for (const candidate of candidates) {
+      const read = classify(candidate, view.concert);
+      if ('bad' in read) {
+        bad.push(read.bad);
+        continue;
+      }
+      const { fact } = read;
       const decision = decideFact(fact, view);
       if (!decision) continue;
       const doc = decisionDoc(concertId, view.head, decision, fact, {
@@ -105,6 +141,7 @@ export function concertHandler(options: {
       docs.push(doc);
       view = evolveAuthority(view, doc);
     }
+    await quarantine(bad);
     if (docs.length === 0) return [];
     const results = await createAll(db, docs);
     // Apply the written prefix; at the first failure stop: what follows was decided on a history that lost.
@@ -120,7 +157,8 @@ export function concertHandler(options: {
     metrics.appendConflicts.inc(labels);
     logger.info({ at: failed.id }, 'another writer appended first: reloading the stream');
     await catchUp();
-    return facts.filter((f) => !state.decided.has(f._id));
+    const quarantined = new Set(bad.map((b) => b.id));
+    return candidates.filter((c) => !state.decided.has(c._id) && !quarantined.has(c._id));
   };
 
   return {
@@ -137,8 +175,7 @@ export function concertHandler(options: {
       return rewind ? 'rewind' : 'continue';
     },
     async handle(changes: Change[], signal: AbortSignal) {
-      const facts: FactDoc[] = [];
-      const bad: { id: string; reason: string; type: string | null }[] = [];
+      const candidates: Doc[] = [];
       let foreignDecisions = false;
       let rewritten = false;
       for (const change of changes) {
@@ -156,23 +193,9 @@ export function concertHandler(options: {
             rewritten = true;
           continue;
         }
-        const parsed = parseEventDoc(doc);
-        if (!parsed.ok) bad.push({ id, reason: parsed.reason, type: parsed.type });
-        else if (!isFact(parsed.doc))
-          bad.push({
-            id,
-            reason: `${parsed.doc.type} is written by the authority only, in its stream`,
-            type: parsed.doc.type,
-          });
-        else if (parsed.doc.data.concertId !== concertId)
-          bad.push({
-            id,
-            reason: `a fact for concert ${parsed.doc.data.concertId} in ${options.dbName}`,
-            type: parsed.doc.type,
-          });
-        else facts.push(parsed.doc);
+        candidates.push(doc);
       }
-      metrics.factsSeen.inc(labels, facts.length + bad.length);
+      metrics.factsSeen.inc(labels, candidates.length);
       if (rewritten) {
         // The deterministic winner stands; what we decided after it is orphaned and its facts are decided again.
         metrics.appendConflicts.inc(labels);
@@ -182,8 +205,7 @@ export function concertHandler(options: {
         return this.load();
       }
       if (foreignDecisions) await catchUp();
-      await quarantine(bad);
-      let pending = facts;
+      let pending = candidates;
       while (pending.length > 0 && !signal.aborted) pending = await decideAndAppend(pending);
       metrics.streamPosition.set(labels, state.head.nextPosition);
       return 'continue';

@@ -232,6 +232,23 @@ describe('bad documents', () => {
   });
 });
 
+describe('old schema versions', () => {
+  it("decides a v1 sale, which had no currency, in the concert's currency", async () => {
+    const concertId = 'int-upcast';
+    const db = await setUpConcert(store.couch, concertId, [{ name: 'Regular', capacity: 5, price }]);
+    syncServer();
+    const current = saleFact(concertId, 'desk-1', 'Regular', 2, price);
+    const { currency: _dropped, ...v1Data } = current.data;
+    await createAll(db, [{ ...current, v: 1, data: v1Data }] as Doc[]);
+    const stream = await waitFor('the v1 sale decided', async () => {
+      const read = await readStream(store.couch, concertId);
+      return read.accepted.some((d) => d.meta.causationId === current._id) ? read : undefined;
+    });
+    expect(stream.accepted.find((d) => d.meta.causationId === current._id)?.type).toBe('SeatsAllocated');
+    expect(((await db.get(current._id)) as unknown as { v: number }).v).toBe(1);
+  });
+});
+
 describe('cluster conflicts in a decision stream', () => {
   it('lets the deterministic winner stand and decides the loser’s facts again', async () => {
     const concertId = 'int-conflict';

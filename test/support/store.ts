@@ -124,7 +124,7 @@ export function saleFact(
   return {
     _id: id,
     type: 'SaleRecorded',
-    v: 1,
+    v: 2,
     stream: `sale-${id}`,
     data: {
       saleId: id,
