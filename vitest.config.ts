@@ -3,6 +3,15 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // The domain is the business rule set: its line coverage is reported by every run and must stay ≥ 95%.
+    coverage: {
+      provider: 'v8',
+      include: ['domain/**/*.ts'],
+      exclude: ['domain/**/*.spec.ts', 'domain/**/*.fixtures.ts', 'domain/testing/**'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'test-results/coverage',
+      thresholds: { lines: 95 },
+    },
     projects: [
       {
         test: {

@@ -63,7 +63,7 @@ const commands = {
     run('npx', ['tsc', '--noEmit', '-p', '.']);
     run('npx', ['eslint', '--max-warnings=0', '.']);
     run('npx', ['prettier', '--check', '.']);
-    run('npx', ['vitest', 'run']);
+    run('npx', ['vitest', 'run', '--coverage']);
     run('npx', ['playwright', 'test']);
   },
   bench() {
