@@ -1,0 +1,61 @@
+// Every event type of every bounded context, with who writes it and its schema: the source that docs/events.md is
+// generated from. The live catalogue (catalogue.ts) holds the types that flow through the log today and are
+// validated at its edges; a context's types join it when the sync server and the devices start writing them.
+import type { z } from 'zod';
+import { cartEventSchemas, cartEventWriters } from '../cart/events';
+import { deliveryEventSchemas, deliveryEventWriters } from '../delivery/events';
+import { financeEventSchemas, financeEventWriters } from '../finance/events';
+import { notificationsEventSchemas, notificationsEventWriters } from '../notifications/events';
+import { orderEventSchemas, orderEventWriters } from '../order/events';
+import { paymentEventSchemas, paymentEventWriters } from '../payment/events';
+import { reservationEventSchemas, reservationEventWriters } from '../reservation/events';
+import { streamingEventSchemas, streamingEventWriters } from '../streaming/events';
+import { ticketEventSchemas, ticketEventWriters } from '../ticket/events';
+import { usersEventSchemas, usersEventWriters } from '../users/events';
+import { eventCatalogue } from './catalogue';
+
+export type Writer = 'device' | 'authority';
+
+export type RegisteredEvent = {
+  type: string;
+  context: string;
+  writer: Writer;
+  v: number;
+  schema: z.ZodType;
+  live: boolean;
+};
+
+type ContextEvents = { context: string; schemas: Record<string, z.ZodType>; writers: Record<string, Writer> };
+
+const live = Object.entries(eventCatalogue).filter(([, entry]) => entry.kind !== 'record');
+
+const contexts: ContextEvents[] = [
+  {
+    context: 'Concerts and inventory',
+    schemas: Object.fromEntries(live.map(([type, entry]) => [type, entry.schema])),
+    writers: Object.fromEntries(
+      live.map(([type, entry]) => [type, entry.kind === 'fact' ? 'device' : 'authority']),
+    ),
+  },
+  { context: 'Cart', schemas: cartEventSchemas, writers: cartEventWriters },
+  { context: 'Reservation', schemas: reservationEventSchemas, writers: reservationEventWriters },
+  { context: 'Order', schemas: orderEventSchemas, writers: orderEventWriters },
+  { context: 'Payment', schemas: paymentEventSchemas, writers: paymentEventWriters },
+  { context: 'Finance', schemas: financeEventSchemas, writers: financeEventWriters },
+  { context: 'Ticket', schemas: ticketEventSchemas, writers: ticketEventWriters },
+  { context: 'Delivery', schemas: deliveryEventSchemas, writers: deliveryEventWriters },
+  { context: 'Users', schemas: usersEventSchemas, writers: usersEventWriters },
+  { context: 'Notifications', schemas: notificationsEventSchemas, writers: notificationsEventWriters },
+  { context: 'Streaming', schemas: streamingEventSchemas, writers: streamingEventWriters },
+];
+
+export const eventRegistry: RegisteredEvent[] = contexts.flatMap(({ context, schemas, writers }) =>
+  Object.entries(schemas).map(([type, schema]) => ({
+    type,
+    context,
+    writer: writers[type] ?? 'authority',
+    v: type in eventCatalogue ? eventCatalogue[type as keyof typeof eventCatalogue].v : 1,
+    schema,
+    live: type in eventCatalogue,
+  })),
+);
