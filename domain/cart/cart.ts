@@ -1,24 +1,20 @@
 // The cart of one desk session. Business rules (from the seeds, made strict):
-// - one open cart per desk session, opened by a signed-in member of staff who sells (desk, admin, organizer);
+// - one open cart per desk session, opened by a signed-in member of staff whose role sells (users/permissions);
 // - a line is a concert and a level; adding one already in the cart adds to its quantity, at the same price;
 // - a quantity is a whole number above zero and never above the seats available as the desk knows them;
-// - delivery is printed at the desk, by email to a valid address, or by courier to a complete postal address;
+// - delivery is printed at the desk, by email to a valid address, or by courier to a complete postal address (the
+//   delivery context's method and checks, delivery/address.ts);
 // - confirming needs at least one line and a delivery, and hands the cart over to an order;
 // - nothing changes in a cart once it is confirmed or cleared; the session can open a new one.
 // The cart is decided at the desk (its events are device facts). Adds carry an id: the same add twice is one add.
 import { assertNever, DomainError } from '../shared/decider';
 import type { Decider } from '../shared/decider';
-import { seatHoldingRoles } from '../reservation/events';
+import type { ListsAll } from '../shared/command-types';
+import { may } from '../users/permissions';
 import type { Staff } from '../reservation/events';
-import type {
-  CartEvent,
-  CartEventData,
-  CartLine,
-  CartRejectionCode,
-  Delivery,
-  PostalAddress,
-  Total,
-} from './events';
+import { checkDeliveryMethod } from '../delivery/address';
+import type { DeliveryMethod } from '../delivery/address';
+import type { CartEvent, CartEventData, CartLine, CartRejectionCode, Total } from './events';
 
 type Line = { cartId: string; concertId: string; level: string };
 
@@ -27,9 +23,21 @@ export type CartCommand =
   | { type: 'AddCartItem'; data: CartEventData<'CartItemAdded'> & { available: number } }
   | { type: 'ChangeCartItemQuantity'; data: Line & { quantity: number; available: number } }
   | { type: 'RemoveCartItem'; data: Line }
-  | { type: 'ChooseDelivery'; data: { cartId: string; delivery: Delivery } }
+  | { type: 'ChooseDelivery'; data: { cartId: string; delivery: DeliveryMethod } }
   | { type: 'ClearCart'; data: { cartId: string } }
   | { type: 'ConfirmCart'; data: { cartId: string; orderId: string; confirmedAt: string } };
+
+/** Every command type, as data: the rule set of who may do what is checked against it (users/permissions). */
+export const cartCommandTypes = [
+  'OpenCart',
+  'AddCartItem',
+  'ChangeCartItemQuantity',
+  'RemoveCartItem',
+  'ChooseDelivery',
+  'ClearCart',
+  'ConfirmCart',
+] as const satisfies readonly CartCommand['type'][];
+export const cartCommandTypesComplete: ListsAll<CartCommand['type'], typeof cartCommandTypes> = true;
 
 export type OpenCart = {
   cartId: string;
@@ -37,7 +45,7 @@ export type OpenCart = {
   staff: Staff;
   openedAt: string;
   lines: CartLine[];
-  delivery: Delivery | null;
+  delivery: DeliveryMethod | null;
   /** Ids of the adds applied, so that an add sent twice is applied once. */
   addIds: string[];
 };
@@ -127,7 +135,7 @@ function open(data: CartEventData<'CartOpened'>, state: CartState): CartEvent[] 
     throw broken('cart_open', 'This desk has a cart open already: confirm or clear it first.');
   }
   if (!data.staff.userId.trim()) throw broken('not_signed_in', 'Sign in to start a sale.');
-  if (!seatHoldingRoles.includes(data.staff.role))
+  if (!may(data.staff.role, 'OpenCart'))
     throw broken('not_allowed', `A ${data.staff.role} account can't sell tickets: ask box-office staff.`);
   return [{ type: 'CartOpened', data }];
 }
@@ -171,52 +179,11 @@ function checkAvailable(level: string, quantity: number, available: number): voi
     );
 }
 
-const emailPattern = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-const postalCodePatterns: Record<string, { pattern: RegExp; example: string }> = {
-  PL: { pattern: /^\d{2}-\d{3}$/, example: '00-950' },
-  DE: { pattern: /^\d{5}$/, example: '10115' },
-  FR: { pattern: /^\d{5}$/, example: '75001' },
-  US: { pattern: /^\d{5}(-\d{4})?$/, example: '10001' },
-};
-const anyPostalCode = /^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/;
-
-/** A delivery the tickets can reach, trimmed; refused with the field to fix otherwise. */
-export function checkDelivery(delivery: Delivery): Delivery {
-  switch (delivery.method) {
-    case 'printed':
-      return delivery;
-    case 'email': {
-      const email = delivery.email.trim();
-      if (email.length > 254 || !emailPattern.test(email))
-        throw broken('invalid_email', `"${email}" is not an email address the tickets can be sent to.`);
-      return { method: 'email', email };
-    }
-    case 'courier':
-      return { method: 'courier', address: checkAddress(delivery.address) };
-    default:
-      return assertNever(delivery);
-  }
-}
-
-function checkAddress(address: PostalAddress): PostalAddress {
-  const trimmed = {
-    name: address.name.trim(),
-    street: address.street.trim(),
-    postalCode: address.postalCode.trim(),
-    city: address.city.trim(),
-    country: address.country.trim().toUpperCase(),
-  };
-  for (const field of ['name', 'street', 'city'] as const)
-    if (!trimmed[field]) throw broken('invalid_address', `The courier needs the recipient's ${field}.`);
-  if (!/^[A-Z]{2}$/.test(trimmed.country))
-    throw broken('invalid_address', 'Give the country as a two-letter code such as PL.');
-  const rule = postalCodePatterns[trimmed.country];
-  if (rule ? !rule.pattern.test(trimmed.postalCode) : !anyPostalCode.test(trimmed.postalCode))
-    throw broken(
-      'invalid_address',
-      `"${trimmed.postalCode}" is not a postal code in ${trimmed.country}${rule ? ` (such as ${rule.example})` : ''}.`,
-    );
-  return trimmed;
+/** A delivery the tickets can reach, as it is kept (see delivery/address.ts); refused with the field to fix. */
+export function checkDelivery(delivery: DeliveryMethod): DeliveryMethod {
+  const checked = checkDeliveryMethod(delivery);
+  if (!checked.ok) throw broken(checked.code, checked.message);
+  return checked.method;
 }
 
 const sameLine = (a: { concertId: string; level: string }, b: { concertId: string; level: string }) =>

@@ -2,6 +2,7 @@
 // Every event is a fact written at the desk: the cart belongs to one desk session and nobody else can change it.
 import { z } from 'zod';
 import { concertIdSchema } from '../concert/events';
+import { deliveryMethodSchema } from '../delivery/address';
 import { isoInstant } from '../log/envelope';
 import { staffSchema } from '../reservation/events';
 
@@ -19,24 +20,6 @@ export type CartLine = z.infer<typeof cartLineSchema>;
 
 export const totalSchema = z.object({ currency: currencySchema, amount: z.number().int().nonnegative() });
 export type Total = z.infer<typeof totalSchema>;
-
-export const postalAddressSchema = z.object({
-  name: z.string().max(200),
-  street: z.string().max(200),
-  postalCode: z.string().max(20),
-  city: z.string().max(100),
-  /** ISO 3166-1 alpha-2, such as PL. */
-  country: z.string().max(2),
-});
-export type PostalAddress = z.infer<typeof postalAddressSchema>;
-
-/** How the tickets reach the customer: printed at the desk, by email, or by courier to a postal address. */
-export const deliverySchema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('printed') }),
-  z.object({ method: z.literal('email'), email: z.string().max(254) }),
-  z.object({ method: z.literal('courier'), address: postalAddressSchema }),
-]);
-export type Delivery = z.infer<typeof deliverySchema>;
 
 export const cartRejectionCodes = [
   'not_signed_in',
@@ -72,7 +55,8 @@ export const cartEventSchemas = {
   CartItemAdded: z.object({ ...cart, addId: z.string().min(1).max(200), ...cartLineSchema.shape }),
   CartItemQuantityChanged: z.object({ ...cart, ...line, quantity: z.number().int().min(1).max(1000) }),
   CartItemRemoved: z.object({ ...cart, ...line }),
-  CartDeliveryChosen: z.object({ ...cart, delivery: deliverySchema }),
+  /** How the tickets reach the customer: the delivery context's method, checked by its rules. */
+  CartDeliveryChosen: z.object({ ...cart, delivery: deliveryMethodSchema }),
   CartCleared: z.object(cart),
   /** The hand-over to an order: everything the order needs, and the order's id chosen at the desk. */
   CartConfirmed: z.object({
@@ -82,7 +66,7 @@ export const cartEventSchemas = {
     staff: staffSchema,
     lines: z.array(cartLineSchema).min(1).max(100),
     totals: z.array(totalSchema).min(1),
-    delivery: deliverySchema,
+    delivery: deliveryMethodSchema,
     /** The desk's clock: informational only; the order's deadline runs from the authority's clock. */
     confirmedAt: isoInstant,
   }),

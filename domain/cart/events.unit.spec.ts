@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideCart, evolveCart, initialCartState } from './cart';
 import type { CartCommand, CartState } from './cart';
-import { cartEventSchemas, cartEventWriters, cartLineSchema, deliverySchema } from './events';
+import { cartEventSchemas, cartEventWriters, cartLineSchema } from './events';
 import type { CartEvent } from './events';
 
 const cartId = 'cart-1';
@@ -29,10 +29,11 @@ const sale: CartCommand[] = [
     data: {
       cartId,
       delivery: {
-        method: 'courier',
+        kind: 'courier',
         address: {
-          name: 'Jan',
-          street: 'Marszałkowska 1',
+          recipient: 'Jan',
+          line1: 'Marszałkowska 1',
+          line2: '',
           postalCode: '00-950',
           city: 'Warszawa',
           country: 'PL',
@@ -91,8 +92,11 @@ describe("the cart's events", () => {
   });
 
   it('refuse a delivery method nobody offers, and an email delivery without an address', () => {
-    expect(deliverySchema.safeParse({ method: 'pigeon' }).success).toBe(false);
-    expect(deliverySchema.safeParse({ method: 'email' }).success).toBe(false);
+    const chosen = (delivery: unknown) =>
+      cartEventSchemas.CartDeliveryChosen.safeParse({ cartId, delivery }).success;
+    expect(chosen({ kind: 'printed' })).toBe(true);
+    expect(chosen({ kind: 'pigeon' })).toBe(false);
+    expect(chosen({ kind: 'email' })).toBe(false);
   });
 
   it('refuse a confirmation without lines', () => {

@@ -4,6 +4,7 @@
 // - a cancelled concert never changes again; publishing twice or unpublishing a draft is refused.
 import type { z } from 'zod';
 import { assertNever, DomainError } from '../shared/decider';
+import type { ListsAll } from '../shared/command-types';
 import type {
   ConcertDecision,
   ConcertDetails,
@@ -21,6 +22,17 @@ export type ConcertCommand =
   | { type: 'PublishConcert'; data: Data<'ConcertPublicationRequested'> }
   | { type: 'UnpublishConcert'; data: Data<'ConcertUnpublicationRequested'> }
   | { type: 'CancelConcert'; data: Data<'ConcertCancellationRequested'> };
+
+/** Every command type, as data: the rule set of who may do what is checked against it (users/permissions). */
+export const concertCommandTypes = [
+  'CreateConcert',
+  'UpdateConcertDetails',
+  'UpdateTicketLevels',
+  'PublishConcert',
+  'UnpublishConcert',
+  'CancelConcert',
+] as const satisfies readonly ConcertCommand['type'][];
+export const concertCommandTypesComplete: ListsAll<ConcertCommand['type'], typeof concertCommandTypes> = true;
 
 export type LevelState = TicketLevel & { allocated: number };
 

@@ -6,8 +6,10 @@
 // - a courier shipment names its carrier and tracking number; an email goes to the chosen address;
 // - a voided ticket's delivery is cancelled and never goes out.
 import { assertNever, DomainError } from '../shared/decider';
-import { isValidEmail, postalAddressProblem } from './address';
-import type { DeliveryEvent, DeliveryEventData, DeliveryKind, DeliveryMethod, PostalAddress } from './events';
+import type { ListsAll } from '../shared/command-types';
+import { checkDeliveryMethod } from './address';
+import type { DeliveryKind, DeliveryMethod, PostalAddress } from './address';
+import type { DeliveryEvent, DeliveryEventData } from './events';
 
 type Attempt = { ticketId: string; attemptId: string };
 
@@ -23,6 +25,20 @@ export type DeliveryCommand =
   | { type: 'ShipTicket'; data: Attempt & { carrier: string; trackingNumber: string; shippedAt: string } }
   | { type: 'RecordShipmentFailure'; data: Attempt & { carrier: string; reason: string; failedAt: string } }
   | { type: 'CancelDelivery'; data: { ticketId: string; reason: string; cancelledAt: string } };
+
+/** Every command type, as data: the rule set of who may do what is checked against it (users/permissions). */
+export const deliveryCommandTypes = [
+  'ChooseDeliveryMethod',
+  'PrintTicket',
+  'RecordPrintFailure',
+  'EmailTicket',
+  'RecordEmailFailure',
+  'ShipTicket',
+  'RecordShipmentFailure',
+  'CancelDelivery',
+] as const satisfies readonly DeliveryCommand['type'][];
+export const deliveryCommandTypesComplete: ListsAll<DeliveryCommand['type'], typeof deliveryCommandTypes> =
+  true;
 
 export type DeliveryReceipt =
   | ({ kind: 'printed' } & DeliveryEventData<'TicketPrinted'>)
@@ -172,23 +188,9 @@ function methodFor<K extends DeliveryKind>(
 }
 
 function checkMethod(method: DeliveryMethod): DeliveryMethod {
-  switch (method.kind) {
-    case 'printed':
-      return method;
-    case 'email': {
-      const email = method.email.trim();
-      if (!isValidEmail(email))
-        throw broken('invalid_email', `"${method.email}" is not an email address a ticket can be sent to.`);
-      return { kind: 'email', email };
-    }
-    case 'courier': {
-      const problem = postalAddressProblem(method.address);
-      if (problem) throw broken('invalid_address', problem);
-      return method;
-    }
-    default:
-      return assertNever(method);
-  }
+  const checked = checkDeliveryMethod(method);
+  if (!checked.ok) throw broken(checked.code, checked.message);
+  return checked.method;
 }
 
 function checkRecipient(method: { email: string }, email: string): void {

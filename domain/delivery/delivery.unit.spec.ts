@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DomainError, fold } from '../shared/decider';
 import { specification } from '../testing/given-when-then';
-import type { DeliveryEvent, DeliveryMethod, PostalAddress } from './events';
+import type { DeliveryMethod, PostalAddress } from './address';
+import type { DeliveryEvent } from './events';
 import { decideDelivery, deliveryDecider, evolveDelivery, initialDeliveryState } from './delivery';
 import type { DeliveryCommand } from './delivery';
 
@@ -188,7 +189,7 @@ describe('choosing how a ticket is delivered', () => {
     ['no recipient', { recipient: ' ' }],
     ['no street', { line1: '' }],
     ['no city', { city: ' ' }],
-    ['a country that is no code', { country: 'pl' }],
+    ['a country that is no code', { country: 'Polska' }],
     ['a Polish postal code without its dash', { postalCode: '00950' }],
     ['a German postal code of four digits', { country: 'DE', postalCode: '1011' }],
     ['a British postal code without its inward part', { country: 'GB', postalCode: 'SW1A' }],

@@ -1,29 +1,11 @@
 // The Delivery context: how each ticket reaches its holder (printed at the desk, emailed, or shipped by courier) and
-// the record that it did, once. The desk prints; the sync server sends mail and books couriers.
+// the record that it did, once. The method and address checks live in address.ts, shared with the cart.
 import { z } from 'zod';
 import { isoInstant } from '../log/envelope';
+import { deliveryMethodSchema, postalAddressSchema } from './address';
 
 const id = z.string().min(1).max(100);
 const reason = z.string().max(500);
-
-export const postalAddressSchema = z.object({
-  recipient: z.string().max(200),
-  line1: z.string().max(200),
-  line2: z.string().max(200),
-  postalCode: z.string().max(20),
-  city: z.string().max(100),
-  /** ISO 3166-1 alpha-2, such as PL. */
-  country: z.string().max(2),
-});
-export type PostalAddress = z.infer<typeof postalAddressSchema>;
-
-export const deliveryMethodSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('printed') }),
-  z.object({ kind: z.literal('email'), email: z.string().max(254) }),
-  z.object({ kind: z.literal('courier'), address: postalAddressSchema }),
-]);
-export type DeliveryMethod = z.infer<typeof deliveryMethodSchema>;
-export type DeliveryKind = DeliveryMethod['kind'];
 
 export const deliveryEventSchemas = {
   DeliveryMethodChosen: z.object({
@@ -68,9 +50,13 @@ export const deliveryEventSchemas = {
   TicketDeliveryCancelled: z.object({ ticketId: id, reason, cancelledAt: isoInstant }),
 } as const;
 
-/** The desk chooses the method with the sale and prints; the sync server emails, ships, and stops voided tickets. */
+/**
+ * The desk chooses the method in the cart (CartDeliveryChosen, its fact); the order process carries that choice to
+ * each ticket once it is issued (DeliveryMethodChosen). The desk prints; the sync server emails, ships, and stops the
+ * delivery of voided tickets.
+ */
 export const deliveryEventWriters = {
-  DeliveryMethodChosen: 'device',
+  DeliveryMethodChosen: 'authority',
   TicketPrinted: 'device',
   TicketPrintFailed: 'device',
   TicketEmailed: 'authority',

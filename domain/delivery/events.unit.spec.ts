@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { fold } from '../shared/decider';
 import { deliveryDecider } from './delivery';
 import type { DeliveryCommand } from './delivery';
-import type { DeliveryEvent, DeliveryMethod } from './events';
+import type { DeliveryMethod } from './address';
+import type { DeliveryEvent } from './events';
 import { deliveryEventSchemas, deliveryEventWriters } from './events';
 
 const at = '2026-11-21T18:50:00.000+01:00';
@@ -81,8 +82,9 @@ describe('delivery events', () => {
       expect(deliveryEventSchemas[event.type].parse(event.data)).toEqual(event.data);
   });
 
-  it('name one writer per type: the desk prints, the sync server emails and ships', () => {
+  it('name one writer per type: the order process chooses, the desk prints, the sync server emails and ships', () => {
     expect(Object.keys(deliveryEventWriters).sort()).toEqual(Object.keys(deliveryEventSchemas).sort());
+    expect(deliveryEventWriters.DeliveryMethodChosen).toBe('authority');
     expect(deliveryEventWriters.TicketPrinted).toBe('device');
     expect(deliveryEventWriters.TicketEmailed).toBe('authority');
     for (const writer of Object.values(deliveryEventWriters))

@@ -31,7 +31,7 @@ export const notificationsEventSchemas = {
   NotificationRequested: z.object({
     ...notification,
     kind: z.enum(notificationKinds),
-    /** The reservation, payment or ticket delivery that causes it: the key of "once per cause". */
+    /** What causes it (a reservation, an order's payments, a ticket delivery): the key of "once per cause". */
     causeId: z.string().min(1).max(100),
     recipient: recipientSchema,
     /** The language of the email, a BCP 47 tag ('en', 'pl'). */

@@ -8,6 +8,8 @@
 //   `maxAttemptsLimit`); retrying the same failure twice is a no-op.
 import { assertNever, DomainError } from '../shared/decider';
 import type { Decider } from '../shared/decider';
+import type { ListsAll } from '../shared/command-types';
+import { isValidEmail } from '../delivery/address';
 import { defaultMaxAttempts, maxAttemptsLimit, notificationIdOf } from './events';
 import type { NotificationKind, NotificationRuleCode, NotificationsEvent, Recipient } from './events';
 
@@ -34,6 +36,18 @@ export type NotificationCommand =
     }
   /** Retries the failure of attempt `afterAttempt`: the next attempt is afterAttempt + 1. */
   | { type: 'RetryNotification'; data: { notificationId: string; afterAttempt: number; at: string } };
+
+/** Every command type, as data: the rule set of who may do what is checked against it (users/permissions). */
+export const notificationsCommandTypes = [
+  'RequestNotification',
+  'RecordNotificationSent',
+  'RecordNotificationFailure',
+  'RetryNotification',
+] as const satisfies readonly NotificationCommand['type'][];
+export const notificationsCommandTypesComplete: ListsAll<
+  NotificationCommand['type'],
+  typeof notificationsCommandTypes
+> = true;
 
 type Notification = {
   notificationId: string;
@@ -62,8 +76,6 @@ export const initialNotificationState = (): NotificationState => ({ status: 'non
 export class NotificationRuleBroken extends DomainError<NotificationRuleCode> {}
 
 const broken = (code: NotificationRuleCode, message: string) => new NotificationRuleBroken(code, message);
-
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function decideNotification(
   command: NotificationCommand,
@@ -125,7 +137,7 @@ function request(
   }
   if (!causeId.trim())
     throw broken('missing_cause', 'Name the reservation, payment or delivery this notification is for.');
-  if (!emailPattern.test(recipient.email))
+  if (!isValidEmail(recipient.email))
     throw broken(
       'invalid_recipient',
       `"${recipient.email}" is not an email address: correct the customer's email.`,

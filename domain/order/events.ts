@@ -2,8 +2,9 @@
 // The order is a process: the authority records what it learns from reservations, payments, tickets, invoices and
 // notifications as the order's own events, and its policy (policy.ts) turns each into the commands to issue next.
 import { z } from 'zod';
-import { cartLineSchema, deliverySchema, totalSchema } from '../cart/events';
+import { cartLineSchema, totalSchema } from '../cart/events';
 import { concertIdSchema } from '../concert/events';
+import { deliveryMethodSchema } from '../delivery/address';
 import { isoInstant } from '../log/envelope';
 import { reservedLineSchema, staffSchema } from '../reservation/events';
 
@@ -49,7 +50,7 @@ export const orderEventSchemas = {
     placedBy: staffSchema,
     lines: z.array(cartLineSchema).min(1).max(100),
     totals: z.array(totalSchema).min(1),
-    delivery: deliverySchema,
+    delivery: deliveryMethodSchema,
     /** The authority's clock, and the moment after which an unpaid order may be timed out. */
     placedAt: isoInstant,
     expiresAt: isoInstant,

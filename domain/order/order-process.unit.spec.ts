@@ -1,6 +1,6 @@
 // The order as a process, property by property. A small pure world runs the real deciders: a cart is confirmed, the
-// order is placed, and every command its policy asks for is carried out by the reservation and payment deciders (or a
-// stand-in for tickets, invoices and notifications), whose outcomes travel back to the order. fast-check picks the
+// order is placed, and every command its policy asks for is carried out, through routing.ts, by the reservation,
+// payment, ticket, delivery, invoice and notification deciders, whose outcomes travel back to the order. fast-check picks the
 // order in which commands and outcomes arrive, copies of both, card outcomes from the gateway, the clock, expiry
 // sweeps, timeouts and cancels. Whatever it picks, the order ends paid and delivered or cancelled and made good.
 // Every event any decider writes on the way passes its schema, as the authority would check it.
@@ -31,13 +31,36 @@ import { reservationEventSchemas } from '../reservation/events';
 import { react } from './policy';
 import type { OrderPolicyCommand } from './policy';
 import {
+  deliveryCommandFor,
+  invoiceCommandsFor,
+  issueTicketsFor,
+  notificationCommandFor,
+  orderCommandForInvoice,
+  orderCommandForNotification,
   orderCommandForPayment,
   orderCommandForReservation,
+  orderCommandForTickets,
   placeOrderFromCart,
   refundFor,
   reservationCommandFor,
   reserveSeatsFor,
 } from './routing';
+import { decideDelivery, evolveDelivery, initialDeliveryState } from '../delivery/delivery';
+import type { DeliveryState } from '../delivery/delivery';
+import { deliveryEventSchemas } from '../delivery/events';
+import { financeEventSchemas } from '../finance/events';
+import { decideInvoice, evolveInvoice, initialInvoiceState } from '../finance/invoice';
+import type { InvoiceState } from '../finance/invoice';
+import { notificationsEventSchemas } from '../notifications/events';
+import {
+  decideNotification,
+  evolveNotification,
+  initialNotificationState,
+} from '../notifications/notifications';
+import type { NotificationCommand, NotificationState } from '../notifications/notifications';
+import { ticketEventSchemas } from '../ticket/events';
+import { decideTicket, evolveTicket, initialTicketBook } from '../ticket/ticket';
+import type { TicketBook } from '../ticket/ticket';
 
 const concerts = ['torwar-2026', 'spodek-2026'] as const;
 const levels = ['Regular', 'VIP'] as const;
@@ -156,8 +179,15 @@ class World {
   delivered: OrderCommand[] = [];
   asked: OrderPolicyCommand[] = [];
   recorded: OrderDecision[] = [];
+  /** The tickets issued per concert, each concert's ticket book, and each ticket's delivery. */
   tickets = new Map<string, string[]>();
+  books = new Map<string, TicketBook>();
+  deliveries = new Map<string, DeliveryState>();
+  /** The order's invoice, and the orders invoiced. */
+  invoice: InvoiceState = initialInvoiceState();
   invoices: string[] = [];
+  /** The order's payment confirmation, and the notifications requested. */
+  notification: NotificationState = initialNotificationState();
   notifications: string[] = [];
   /** Seats left per concert and level, as the authority counts them. */
   left: Record<string, Record<string, number>>;
@@ -242,21 +272,93 @@ class World {
           );
         const { concertId, lines } = command.data;
         const seats = lines.reduce((sum, l) => sum + l.quantity, 0);
-        const ticketIds =
-          this.tickets.get(concertId) ??
-          Array.from({ length: seats }, (_, i) => `${concertId}:ticket-${i + 1}`);
-        this.tickets.set(concertId, ticketIds);
-        this.inbox.push({ type: 'RecordTicketsIssued', data: { orderId, concertId, ticketIds } });
+        const ticketIds = Array.from({ length: seats }, (_, i) => `${concertId}:ticket-${i + 1}`);
+        const concert = { concertId, levels: [...levels], cancelled: false };
+        const issue = issueTicketsFor(command, {
+          customerId: 'walk-in',
+          issuedAt: iso(this.now),
+          ticketIds,
+          concert,
+        });
+        const book = this.books.get(concertId) ?? initialTicketBook();
+        const events = attempt(() => decideTicket(issue, book));
+        for (const event of events) {
+          valid(ticketEventSchemas[event.type], event);
+          evolveTicket(book, event);
+        }
+        this.books.set(concertId, book);
+        if (events.length > 0)
+          this.tickets.set(concertId, [...(this.tickets.get(concertId) ?? []), ...ticketIds]);
+        const told = orderCommandForTickets(events);
+        if (told) this.inbox.push(told);
         return;
       }
-      case 'CreateInvoice':
-        if (!this.invoices.includes(orderId)) this.invoices.push(orderId);
-        this.inbox.push({ type: 'RecordInvoiceCreated', data: { orderId, invoiceId: `FV/${orderId}` } });
+      case 'ChooseDeliveryMethod': {
+        const { ticketId } = command.data;
+        let state = this.deliveries.get(ticketId) ?? initialDeliveryState();
+        for (const event of attempt(() =>
+          decideDelivery(deliveryCommandFor(command, iso(this.now)), state),
+        )) {
+          valid(deliveryEventSchemas[event.type], event);
+          state = evolveDelivery(state, event);
+        }
+        this.deliveries.set(ticketId, state);
         return;
-      case 'NotifyConfirmation': {
+      }
+      case 'CreateInvoice': {
+        // The books: prices include 8 % VAT; each payment as the payment context recorded it.
+        const paid = Object.fromEntries(
+          command.data.payments.map(({ paymentId }) => {
+            const payment = this.payment(paymentId);
+            check(payment.status === 'succeeded', 'An order was invoiced before its money was kept.');
+            const reference =
+              payment.status !== 'none' && payment.method.kind === 'card'
+                ? payment.method.gatewayReference
+                : null;
+            const method = payment.status !== 'none' ? payment.method.kind : 'cash';
+            return [paymentId, { method, reference, paidAt: iso(this.now) }];
+          }),
+        );
+        const books = {
+          customerId: 'walk-in',
+          buyer: { name: 'Walk-in customer', taxId: null },
+          issuedAt: iso(this.now),
+          priceBasis: 'gross' as const,
+          taxRateBp: () => 800,
+          payments: paid,
+        };
+        for (const invoiceCommand of invoiceCommandsFor(command, books))
+          for (const event of attempt(() => decideInvoice(invoiceCommand, this.invoice))) {
+            valid(financeEventSchemas[event.type], event);
+            this.invoice = evolveInvoice(this.invoice, event);
+            if (event.type === 'InvoiceCreated') this.invoices.push(event.data.orderId);
+            const told = orderCommandForInvoice(event);
+            if (told) this.inbox.push(told);
+          }
+        return;
+      }
+      case 'RequestNotification': {
+        // The mailer sends at once: the confirmation is requested, then sent on its first attempt.
+        const request = notificationCommandFor(command, { locale: 'pl', at: iso(this.now) });
+        check(request !== null, 'An order delivered by email had no one to confirm it to.');
         const { notificationId } = command.data;
-        if (!this.notifications.includes(notificationId)) this.notifications.push(notificationId);
-        this.inbox.push({ type: 'RecordConfirmationSent', data: { orderId, notificationId } });
+        const sent: NotificationCommand = {
+          type: 'RecordNotificationSent',
+          data: {
+            notificationId,
+            attempt: 1,
+            providerMessageId: `<${notificationId}@mail>`,
+            at: iso(this.now),
+          },
+        };
+        for (const notificationCommand of [request!, sent])
+          for (const event of attempt(() => decideNotification(notificationCommand, this.notification))) {
+            valid(notificationsEventSchemas[event.type], event);
+            this.notification = evolveNotification(this.notification, event);
+            if (event.type === 'NotificationRequested') this.notifications.push(event.data.notificationId);
+            const told = orderCommandForNotification(event, this.notification);
+            if (told) this.inbox.push(told);
+          }
         return;
       }
     }
@@ -463,7 +565,7 @@ function placeOrder(scenario: Scenario): World {
       type: 'AddCartItem',
       data: { cartId, addId: `add-${i}`, ...line, available: 100 },
     })),
-    { type: 'ChooseDelivery', data: { cartId, delivery: { method: 'email', email: 'fan@example.pl' } } },
+    { type: 'ChooseDelivery', data: { cartId, delivery: { kind: 'email', email: 'fan@example.pl' } } },
     { type: 'ConfirmCart', data: { cartId, orderId: 'order-1', confirmedAt: iso(start) } },
   ];
   const cartEvents: CartEvent[] = [];
@@ -519,11 +621,22 @@ function expectEndedWell({ world, initialLeft }: { world: World; initialLeft: Wo
           initialLeft[r.concertId]![line.level]! - line.quantity,
         );
     }
+    // Each ticket goes by the method chosen at the desk; the invoice is paid in full; the customer was told once.
+    const ticketIds = [...world.tickets.values()].flat();
+    expect([...world.deliveries.keys()].sort()).toEqual([...ticketIds].sort());
+    for (const delivery of world.deliveries.values())
+      expect(delivery).toMatchObject({
+        status: 'awaiting',
+        method: { kind: 'email', email: 'fan@example.pl' },
+      });
     expect(world.invoices).toEqual([order.orderId]);
+    expect(world.invoice).toMatchObject({ status: 'paid', orderId: order.orderId });
     expect(world.notifications).toHaveLength(1);
+    expect(world.notification).toMatchObject({ status: 'sent', kind: 'payment_confirmation' });
   } else {
     // Cancelled: no ticket, no invoice, no confirmation; every seat back, every captured amount refunded.
     expect(world.tickets.size).toBe(0);
+    expect(world.deliveries.size).toBe(0);
     expect(world.invoices).toEqual([]);
     expect(world.notifications).toEqual([]);
     for (const reservation of world.reservations.values()) expect(seatsTaken(reservation)).toEqual([]);

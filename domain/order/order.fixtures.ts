@@ -1,5 +1,6 @@
 // Test support for the order's specs (imported by specs only): one order across two concerts and two currencies.
-import type { CartLine, Delivery } from '../cart/events';
+import type { CartLine } from '../cart/events';
+import type { DeliveryMethod } from '../delivery/address';
 import type { Staff } from '../reservation/events';
 import type { OrderDecision } from './events';
 import type { OrderCommand } from './order';
@@ -8,7 +9,7 @@ export const orderId = 'order-1';
 export const torwar = 'kwiat-jabloni-torwar-2026';
 export const spodek = 'dawid-podsiadlo-spodek-2026';
 export const anna: Staff = { userId: 'anna', role: 'desk' };
-export const printed: Delivery = { method: 'printed' };
+export const printed: DeliveryMethod = { kind: 'printed' };
 export const placedAt = '2026-11-21T18:00:00.000Z';
 export const deadline = '2026-11-21T18:15:00.000Z';
 
@@ -19,6 +20,9 @@ export const lines: CartLine[] = [
 ];
 
 export const seats = { torwar: `${orderId}:seats:${torwar}`, spodek: `${orderId}:seats:${spodek}` };
+/** The ids the order derives for its invoice and its payment confirmation. */
+export const invoiceId = `${orderId}:invoice`;
+export const confirmationId = `payment_confirmation:${orderId}`;
 export const payments = { PLN: `${orderId}:payment:PLN`, EUR: `${orderId}:payment:EUR` };
 
 export const placeOrder = (
@@ -94,11 +98,11 @@ export const ticketsIssued = (concert: Concert): OrderDecision => ({
 });
 export const invoiced: OrderDecision = {
   type: 'OrderInvoiced',
-  data: { orderId, invoiceId: 'FV/2026/000123' },
+  data: { orderId, invoiceId },
 };
 export const confirmationSent: OrderDecision = {
   type: 'OrderConfirmationSent',
-  data: { orderId, notificationId: `${orderId}:confirmation` },
+  data: { orderId, notificationId: confirmationId },
 };
 export const cancelled = (
   reason: Extract<OrderDecision, { type: 'OrderCancelled' }>['data']['reason'],

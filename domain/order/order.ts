@@ -9,8 +9,11 @@
 // Every command is decided into at most one event; an outcome already recorded is a no-op.
 import { assertNever, DomainError } from '../shared/decider';
 import type { Decider } from '../shared/decider';
+import type { ListsAll } from '../shared/command-types';
 import { totalsOf } from '../cart/cart';
-import type { CartLine, Delivery, Total } from '../cart/events';
+import type { CartLine, Total } from '../cart/events';
+import type { DeliveryMethod } from '../delivery/address';
+import { notificationIdOf } from '../notifications/events';
 import type { ReservedLine, Staff } from '../reservation/events';
 import type { CancellationReason, OrderDecision, OrderEventData, OrderRejectionCode } from './events';
 
@@ -26,7 +29,7 @@ export type OrderCommand =
         deskSessionId: string;
         placedBy: Staff;
         lines: CartLine[];
-        delivery: Delivery;
+        delivery: DeliveryMethod;
         /** The authority's clock. */
         placedAt: string;
         /** How long the order may wait for its seats and its money; 15 minutes unless the venue says otherwise. */
@@ -51,6 +54,23 @@ export type OrderCommand =
   | { type: 'CancelOrder'; data: OrderEventData<'OrderCancellationRequested'> }
   /** The authority's sweep: `now` is its clock. */
   | { type: 'TimeOutOrder'; data: { orderId: string; now: string } };
+
+/** Every command type, as data: the rule set of who may do what is checked against it (users/permissions). */
+export const orderCommandTypes = [
+  'PlaceOrder',
+  'RecordSeatsHeld',
+  'RecordReservationRefused',
+  'RecordSeatsConfirmed',
+  'RecordReservationEnded',
+  'RecordPaymentCaptured',
+  'RecordPaymentFailed',
+  'RecordTicketsIssued',
+  'RecordInvoiceCreated',
+  'RecordConfirmationSent',
+  'CancelOrder',
+  'TimeOutOrder',
+] as const satisfies readonly OrderCommand['type'][];
+export const orderCommandTypesComplete: ListsAll<OrderCommand['type'], typeof orderCommandTypes> = true;
 
 export type OrderReservation = {
   reservationId: string;
@@ -79,7 +99,7 @@ export type PlacedOrder = {
   expiresAt: string;
   lines: CartLine[];
   totals: Total[];
-  delivery: Delivery;
+  delivery: DeliveryMethod;
   reservations: OrderReservation[];
   payments: OrderPayment[];
   invoiceId: string | null;
@@ -91,12 +111,15 @@ export type OrderState = { status: 'none' } | PlacedOrder;
 export const initialOrderState = (): OrderState => ({ status: 'none' });
 
 // The ids of what the order asks for are derived from its own id, so asking again (after a crash, a replay) names
-// the same reservation, payment or refund, and the receiving decider treats it as a no-op.
+// the same reservation, payment, refund, invoice or notification, and the receiving decider treats it as a no-op.
 export const reservationIdFor = (orderId: string, concertId: string): string =>
   `${orderId}:seats:${concertId}`;
 export const paymentIdFor = (orderId: string, currency: string): string => `${orderId}:payment:${currency}`;
 export const refundIdFor = (paymentId: string): string => `${paymentId}:refund`;
-export const confirmationIdFor = (orderId: string): string => `${orderId}:confirmation`;
+export const invoiceIdFor = (orderId: string): string => `${orderId}:invoice`;
+/** The notification context's own id for the order's payment confirmation (one per kind and cause). */
+export const confirmationIdFor = (orderId: string): string =>
+  notificationIdOf('payment_confirmation', orderId);
 
 const paidStatuses: readonly OrderStatus[] = ['paid', 'ticketed', 'invoiced', 'completed'];
 export const isPaid = (status: OrderStatus): boolean => paidStatuses.includes(status);

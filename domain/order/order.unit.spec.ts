@@ -12,9 +12,11 @@ import {
   cancelledByStaff,
   captured,
   completed,
+  confirmationId,
   confirmationSent,
   confirmed,
   deadline,
+  invoiceId,
   invoiced,
   lines,
   orderId,
@@ -66,13 +68,13 @@ const issued = (concertId: string, ticketIds: string[]): OrderCommand => ({
   type: 'RecordTicketsIssued',
   data: { orderId, concertId, ticketIds },
 });
-const invoice = (invoiceId = 'FV/2026/000123'): OrderCommand => ({
+const invoice = (id = invoiceId): OrderCommand => ({
   type: 'RecordInvoiceCreated',
-  data: { orderId, invoiceId },
+  data: { orderId, invoiceId: id },
 });
 const sent: OrderCommand = {
   type: 'RecordConfirmationSent',
-  data: { orderId, notificationId: `${orderId}:confirmation` },
+  data: { orderId, notificationId: confirmationId },
 };
 const cancel = (reason = 'The customer changed their mind.'): OrderCommand => ({
   type: 'CancelOrder',
@@ -369,7 +371,7 @@ describe('tickets, invoice, confirmation', () => {
   it('refuses an invoice before the tickets, and a second invoice', () => {
     given(confirmed).when(invoice()).thenThrows('not_ready');
     given([...ticketed, invoiced])
-      .when(invoice('FV/2026/000124'))
+      .when(invoice(`${orderId}:invoice-2`))
       .thenThrows('already_invoiced');
   });
 
@@ -452,8 +454,8 @@ describe('the order read back from its events', () => {
       placedAt,
       expiresAt: deadline,
       delivery: printed,
-      invoiceId: 'FV/2026/000123',
-      notificationId: `${orderId}:confirmation`,
+      invoiceId,
+      notificationId: confirmationId,
       cancellation: null,
       reservations: [
         { reservationId: seats.torwar, status: 'confirmed', ticketIds: ticketIdsOf('torwar') },

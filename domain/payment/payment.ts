@@ -8,6 +8,7 @@
 // Every command is decided into at most one event; a payment or a refund id already applied is a no-op.
 import { assertNever, DomainError } from '../shared/decider';
 import type { Decider } from '../shared/decider';
+import type { ListsAll } from '../shared/command-types';
 import type { PaymentDecision, PaymentEventData, PaymentRejectionCode } from './events';
 
 export type PaymentCommand =
@@ -24,6 +25,15 @@ export type PaymentCommand =
   | { type: 'CapturePayment'; data: { paymentId: string; gatewayReference?: string } }
   | { type: 'FailPayment'; data: { paymentId: string; reason: string } }
   | { type: 'RefundPayment'; data: PaymentEventData<'PaymentRefundRequested'> };
+
+/** Every command type, as data: the rule set of who may do what is checked against it (users/permissions). */
+export const paymentCommandTypes = [
+  'InitiatePayment',
+  'CapturePayment',
+  'FailPayment',
+  'RefundPayment',
+] as const satisfies readonly PaymentCommand['type'][];
+export const paymentCommandTypesComplete: ListsAll<PaymentCommand['type'], typeof paymentCommandTypes> = true;
 
 type Initiated = PaymentEventData<'PaymentInitiated'>;
 export type PaymentState =

@@ -3,16 +3,11 @@
 import { z } from 'zod';
 import { concertIdSchema } from '../concert/events';
 import { isoInstant } from '../log/envelope';
+import { roles } from '../users/events';
 
-export const staffRoles = ['admin', 'organizer', 'desk', 'scanner', 'manager'] as const;
-export type StaffRole = (typeof staffRoles)[number];
-
-/** The signed-in person a command is done for. An empty userId means nobody is signed in. */
-export const staffSchema = z.object({ userId: z.string().max(100), role: z.enum(staffRoles) });
+/** The signed-in person a command is done for, with their one role. An empty userId means nobody is signed in. */
+export const staffSchema = z.object({ userId: z.string().max(100), role: z.enum(roles) });
 export type Staff = z.infer<typeof staffSchema>;
-
-/** Roles that may hold seats: the box office and the people who run concerts. */
-export const seatHoldingRoles: readonly StaffRole[] = ['desk', 'admin', 'organizer'];
 
 export const reservedLineSchema = z.object({
   level: z.string().min(1).max(60),

@@ -1,5 +1,5 @@
 // A reservation: seats of one concert held for one order. Business rules (from the seeds, made strict):
-// - only a signed-in member of staff who sells (desk, admin, organizer) holds or cancels seats;
+// - only a signed-in member of staff whose role sells (the rule set in users/permissions) holds or cancels seats;
 // - never beyond the seats left per level as the authority knows them, and only for a concert on sale;
 // - a hold lasts holdMinutes (15 unless the concert says otherwise) and lapses only once that time has come; until the
 //   authority writes ReservationExpired its seats still count as taken, so a late payment may still confirm it;
@@ -9,7 +9,8 @@
 // Every command is decided into at most one event; a command already applied is a no-op.
 import { assertNever, DomainError } from '../shared/decider';
 import type { Decider } from '../shared/decider';
-import { seatHoldingRoles } from './events';
+import type { ListsAll } from '../shared/command-types';
+import { may } from '../users/permissions';
 import type {
   ReservationDecision,
   ReservationEventData,
@@ -46,6 +47,19 @@ export type ReservationCommand =
   | { type: 'CancelReservation'; data: ReservationEventData<'ReservationCancellationRequested'> }
   | { type: 'ExpireReservation'; data: { reservationId: string; now: string } }
   | { type: 'ReleaseReservation'; data: { reservationId: string } };
+
+/** Every command type, as data: the rule set of who may do what is checked against it (users/permissions). */
+export const reservationCommandTypes = [
+  'ReserveSeats',
+  'ConfirmReservation',
+  'CancelReservation',
+  'ExpireReservation',
+  'ReleaseReservation',
+] as const satisfies readonly ReservationCommand['type'][];
+export const reservationCommandTypesComplete: ListsAll<
+  ReservationCommand['type'],
+  typeof reservationCommandTypes
+> = true;
 
 type Held = ReservationEventData<'ReservationPlaced'>;
 export type ReservationState =
@@ -155,10 +169,13 @@ function reserve(data: ReserveSeats['data'], state: ReservationState): Reservati
   ];
 }
 
+/** Seats are held for the person who confirmed the cart, and given back by one who may ask for it (users/permissions). */
+const permissionFor = { hold: 'ConfirmCart', cancel: 'CancelReservation' } as const;
+
 function checkStaff(staff: Staff, action: 'hold' | 'cancel'): void {
   if (!staff.userId.trim())
     throw broken('not_signed_in', `Sign in to ${action === 'hold' ? 'hold seats' : 'cancel a hold'}.`);
-  if (!seatHoldingRoles.includes(staff.role))
+  if (!may(staff.role, permissionFor[action]))
     throw broken(
       'not_allowed',
       `A ${staff.role} account can't ${action === 'hold' ? 'hold seats' : 'cancel a hold'}: ask box-office staff.`,

@@ -96,7 +96,6 @@ export const streamingRuleCodes = [
   'stream_cancelled',
   'wrong_concert',
   'ticket_voided',
-  'ticket_not_confirmed',
   'access_revoked',
   'no_access',
   'not_live',

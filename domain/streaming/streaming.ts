@@ -6,7 +6,7 @@
 // - it starts at most `earlyStartMinutes` before its scheduled start (a pre-show), never earlier, and any time later;
 //   it ends only after it started; a scheduled stream may be cancelled, a live one is ended instead;
 // - after the end or a cancellation nothing changes any more (a replay of something already handled is still a no-op);
-// - access is granted to a valid (confirmed, not voided) ticket of this concert, and revoked when the ticket is voided,
+// - access is granted to a valid (not voided) ticket of this concert, and revoked when the ticket is voided,
 //   for good: a revoked ticket is never granted again, and its session ends at once;
 // - a session starts only while the stream is live and the ticket has access; a ticket has at most one active session:
 //   a new session ends the old one ("replaced": the latest device wins, so a fan moving from phone to TV is never locked
@@ -19,6 +19,8 @@
 //   is a no-op).
 import { assertNever, DomainError } from '../shared/decider';
 import type { Decider } from '../shared/decider';
+import type { ListsAll } from '../shared/command-types';
+import type { Ticket } from '../ticket/ticket';
 import { defaultSessionTimeoutSeconds, earlyStartMinutes, sessionTimeoutBounds } from './events';
 import type {
   AccessRevocationReason,
@@ -28,8 +30,11 @@ import type {
   StreamingRuleCode,
 } from './events';
 
-/** What the Ticket context says about a ticket, as the access API read it. */
-export type TicketView = { ticketId: string; concertId: string; status: 'valid' | 'pending' | 'voided' };
+/**
+ * A ticket as the Ticket context holds it (its own type, not a copy): access follows its status. A ticket exists only
+ * once its order is paid and its seats are confirmed, so there is no "not yet confirmed" ticket to refuse.
+ */
+export type TicketView = Pick<Ticket, 'ticketId' | 'concertId' | 'status'>;
 
 type Commanded = { commandId: string; concertId: string };
 type Concerted = { concertId: string };
@@ -58,6 +63,24 @@ export type LivestreamCommand =
   | { type: 'EndViewerSession'; data: Concerted & { sessionId: string; at: string } }
   /** The sweep the server runs every few seconds: ends the sessions that timed out by `at`. */
   | { type: 'ExpireViewerSessions'; data: Concerted & { at: string } };
+
+/** Every command type, as data: the rule set of who may do what is checked against it (users/permissions). */
+export const streamingCommandTypes = [
+  'ScheduleLivestream',
+  'StartLivestream',
+  'EndLivestream',
+  'CancelLivestream',
+  'GrantViewerAccess',
+  'RevokeViewerAccess',
+  'StartViewerSession',
+  'HeartbeatViewerSession',
+  'EndViewerSession',
+  'ExpireViewerSessions',
+] as const satisfies readonly LivestreamCommand['type'][];
+export const streamingCommandTypesComplete: ListsAll<
+  LivestreamCommand['type'],
+  typeof streamingCommandTypes
+> = true;
 
 type SessionBase = { sessionId: string; ticketId: string; startedAt: string; lastSeenAt: string };
 type ActiveSession = SessionBase & { status: 'active' };
@@ -272,11 +295,6 @@ function grant(
     );
   if (ticket.status === 'voided')
     throw broken('ticket_voided', 'This ticket was voided: it gives no access.');
-  if (ticket.status !== 'valid')
-    throw broken(
-      'ticket_not_confirmed',
-      'This ticket is not confirmed yet: access follows as soon as the box office confirms it.',
-    );
   const access = stream.access.get(ticket.ticketId);
   if (access === 'revoked')
     throw broken('access_revoked', 'This ticket was voided: it no longer gives access.');

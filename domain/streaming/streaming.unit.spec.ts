@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError, fold } from '../shared/decider';
 import { specification } from '../testing/given-when-then';
+import { evolveTicket, initialTicketBook } from '../ticket/ticket';
 import { defaultSessionTimeoutSeconds, streamingEventSchemas, streamingEventWriters } from './events';
 import type { QualityProfile, SessionEndReason, StreamingEvent, StreamingEventData } from './events';
 import {
@@ -386,13 +387,47 @@ describe('granting viewer access', () => {
       .thenThrows('wrong_concert');
   });
 
-  it('refuses a voided ticket, and one not yet confirmed', () => {
+  it('refuses a voided ticket', () => {
     given(live)
       .when(grant(ticket('t-x', 'voided')))
       .thenThrows('ticket_voided');
-    given(live)
-      .when(grant(ticket('t-x', 'pending')))
-      .thenThrows('ticket_not_confirmed');
+  });
+
+  it('takes the ticket as the ticket context holds it', () => {
+    const book = fold(evolveTicket, initialTicketBook(), [
+      {
+        type: 'TicketIssued',
+        data: {
+          ticketId: 't-eva',
+          orderId: 'o-1',
+          customerId: 'eva',
+          concertId,
+          level: 'Regular',
+          issuedAt: at(18),
+        },
+      },
+      {
+        type: 'TicketIssued',
+        data: {
+          ticketId: 't-max',
+          orderId: 'o-2',
+          customerId: 'max',
+          concertId,
+          level: 'Regular',
+          issuedAt: at(18),
+        },
+      },
+      {
+        type: 'TicketVoided',
+        data: { ticketId: 't-max', concertId, reason: 'refunded', causeId: 'r-1', voidedAt: at(19) },
+      },
+    ]);
+    given([scheduled(), started()])
+      .when(grant(book.tickets.get('t-eva')!))
+      .then([granted('t-eva')]);
+    given([scheduled(), started()])
+      .when(grant(book.tickets.get('t-max')!))
+      .thenThrows('ticket_voided');
   });
 
   it('never grants again a ticket whose access was revoked', () => {

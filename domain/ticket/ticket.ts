@@ -6,6 +6,7 @@
 // - a voided ticket stays voided; voiding it again changes nothing.
 import type { ConcertState } from '../concert/concert';
 import { assertNever, DomainError } from '../shared/decider';
+import type { ListsAll } from '../shared/command-types';
 import type { GateEntry, ScanDirection, TicketEvent, TicketEventData, VoidReason } from './events';
 import { judgeScan } from './gate';
 
@@ -40,6 +41,15 @@ export type TicketCommand =
         scannedAt: string;
       };
     };
+
+/** Every command type, as data: the rule set of who may do what is checked against it (users/permissions). */
+export const ticketCommandTypes = [
+  'IssueTickets',
+  'VoidTicket',
+  'VoidConcertTickets',
+  'ScanTicket',
+] as const satisfies readonly TicketCommand['type'][];
+export const ticketCommandTypesComplete: ListsAll<TicketCommand['type'], typeof ticketCommandTypes> = true;
 
 type Issued = TicketEventData<'TicketIssued'> & {
   /** The entry since the last exit, or null when the holder is outside. */

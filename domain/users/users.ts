@@ -13,6 +13,7 @@
 // - a command whose commandId was handled before is a no-op.
 import { assertNever, DomainError } from '../shared/decider';
 import type { Decider } from '../shared/decider';
+import type { ListsAll } from '../shared/command-types';
 import { isRole, passwordVerifierPattern } from './events';
 import type { UserRole, UserRuleCode, UsersEvent, UsersEventData } from './events';
 import { authorize } from './permissions';
@@ -29,6 +30,16 @@ export type UsersCommand =
   | { type: 'DeactivateUser'; data: Commanded & { userId: string; reason: string } }
   | { type: 'ReactivateUser'; data: Commanded & { userId: string } }
   | { type: 'ResetUserCredential'; data: Commanded & { userId: string; passwordVerifier: string } };
+
+/** Every command type, as data: the rule set of who may do what is checked against it (users/permissions). */
+export const usersCommandTypes = [
+  'RegisterUser',
+  'ChangeUserRole',
+  'DeactivateUser',
+  'ReactivateUser',
+  'ResetUserCredential',
+] as const satisfies readonly UsersCommand['type'][];
+export const usersCommandTypesComplete: ListsAll<UsersCommand['type'], typeof usersCommandTypes> = true;
 
 type Person = { userId: string; name: string; role: UserRole; passwordVerifier: string };
 export type User = (Person & { status: 'active' }) | (Person & { status: 'deactivated'; reason: string });
