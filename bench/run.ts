@@ -1,7 +1,13 @@
 // `npm run bench`: every benchmark, or the ones named on the command line.
 import { benchAuthority } from './authority.bench';
+import { benchDeskLatency } from './desk-latency.bench';
+import { benchReconnect } from './reconnect.bench';
 
-const benchmarks: Record<string, () => Promise<unknown>> = { authority: benchAuthority };
+const benchmarks: Record<string, () => Promise<unknown>> = {
+  authority: benchAuthority,
+  'desk-latency': benchDeskLatency,
+  reconnect: benchReconnect,
+};
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

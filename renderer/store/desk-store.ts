@@ -72,13 +72,23 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     for (const listener of listeners) listener();
   };
 
+  // A change of the log is what a person waits to see (a sale pending, then confirmed): it refreshes at the next
+  // task, which still takes a whole bulk write's events at once. Other news (heartbeats, uploads, reads that found
+  // nothing) waits a frame, so that a burst of it costs one render.
   let scheduled: ReturnType<typeof setTimeout> | undefined;
+  let scheduledSoon = false;
   const schedule = (logChange: boolean) => {
     logChanged ||= logChange;
-    scheduled ??= setTimeout(() => {
-      scheduled = undefined;
-      refresh();
-    }, 16);
+    if (scheduled !== undefined && (scheduledSoon || !logChange)) return;
+    clearTimeout(scheduled);
+    scheduledSoon = logChange;
+    scheduled = setTimeout(
+      () => {
+        scheduled = undefined;
+        refresh();
+      },
+      logChange ? 0 : 16,
+    );
   };
   const add = (row: Parameters<typeof fromRow>[0]) => {
     const doc = fromRow(row);

@@ -7,7 +7,7 @@ import { factDatabase } from '../../domain/desk/databases';
 import { isFact } from '../../domain/events/catalogue';
 import type { Device } from '../device';
 import type { ChangeStream } from './change-stream';
-import type { DeskCollections, EventRow } from './event-database';
+import type { DeskCollections, EventRow, UploadRow } from './event-database';
 import { fromRow } from './event-database';
 
 export type Replication = RxCouchDBReplicationState<EventRow>;
@@ -27,9 +27,12 @@ export function replicateDatabase(options: {
     live: true,
     retryTime: 2_000,
     fetch: changeAwareFetch(database, changes),
-    pull: { batchSize: 500 },
+    // Large batches: each push costs RxDB a conflict check (_all_docs) and its bookkeeping besides the write, so a desk
+    // back from a long offline spell uploads 2,000 facts in two pushes, not ten (bench/reconnect.bench.ts, paired
+    // runs: settled in 6.1 and 7.3 s instead of 8.4 and 8.6 s). A fact is about 600 bytes: 1,000 are a small request.
+    pull: { batchSize: 1000 },
     push: {
-      batchSize: 200,
+      batchSize: 1000,
       // Returning null leaves the document out of this replication's push (and marks it handled for it).
       modifier: (row) => {
         const doc = fromRow(row);
@@ -39,8 +42,17 @@ export function replicateDatabase(options: {
       },
     },
   });
+  // A push sends up to a batch of facts at once and reports them one by one: remember them with one write per
+  // push, not one per fact (after a long offline spell that is thousands of writes competing with the sync).
+  let sent: UploadRow[] = [];
   replication.sent$.subscribe((row) => {
-    void collections.uploads.upsert({ id: row.id, database, at: new Date().toISOString() });
+    if (sent.length === 0)
+      queueMicrotask(() => {
+        const rows = sent;
+        sent = [];
+        void collections.uploads.bulkUpsert(rows);
+      });
+    sent.push({ id: row.id, database, at: new Date().toISOString() });
   });
   return replication;
 }

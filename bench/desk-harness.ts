@@ -1,0 +1,273 @@
+// What the browser benchmarks share: the desk app built into a temporary folder, a fresh store and the sync server
+// (in this process, from the same parts `startSyncServer` assembles), Debian's Chromium through Playwright's
+// library (not its test runner), desks set up through the first-start screen, and concerts created and published
+// from facts written straight into the store, as an organizer's device would write them.
+//
+// Baselines run through the same browser, proxy and store, in the same run and interleaved with or bracketing the
+// measurement, on databases the authority never follows: it learns of concerts through the catalogue (as it does
+// in production) and does not list the store's databases, so a baseline is the transport alone.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import pino from 'pino';
+import { build } from 'vite';
+import { concertDatabase } from '../domain/authority/concert-authority';
+import { isDecision, parseEventDoc } from '../domain/events/catalogue';
+import { startAuthority } from '../sync-server/authority/supervisor';
+import { createMetrics } from '../sync-server/authority/metrics';
+import { buildHttpServer } from '../sync-server/http/server';
+import {
+  authorityDb,
+  catalogueDb,
+  createAll,
+  ensureDatabase,
+  ensureEventDatabase,
+} from '../sync-server/store/couch';
+import type { Doc } from '../sync-server/store/couch';
+import { creationFact, publicationFact, saleFact, startTestStore, waitFor } from '../test/support/store';
+import type { TestStore } from '../test/support/store';
+import { DeskPage } from '../test/e2e/pages/desk-page';
+import { SetupPage } from '../test/e2e/pages/setup-page';
+
+export type Level = { name: string; capacity: number; price: number };
+
+export type DeskStack = {
+  /** The sync server's address, where the desk app is served. */
+  url: string;
+  store: TestStore;
+  /** Creates a concert (its request in the catalogue, as an organizer's device writes it) and publishes it. */
+  publishConcert: (concertId: string, artist: string, levels: Level[]) => Promise<void>;
+  /** For each sale in the concert's database: when the desk made it and when the authority decided it (epoch ms). */
+  saleTimes: (concertId: string) => Promise<Map<string, { recordedAt: number; decidedAt: number }>>;
+  /** A new database for a baseline: an event database the proxy lets a browser use, out of the authority's sight. */
+  baselineDatabase: (name: string) => Promise<string>;
+  stop: () => Promise<void>;
+};
+
+const logger = pino({ level: process.env.BENCH_LOG ?? 'silent' });
+
+/**
+ * `minify: false` keeps function names readable in a CPU profile of the page; `viteConfig` builds another copy of
+ * the renderer (to compare two versions of it).
+ */
+export async function startDeskStack(
+  options: { minify?: boolean; viteConfig?: string } = {},
+): Promise<DeskStack> {
+  const rendererDir = mkdtempSync(join(tmpdir(), 'stagedoor-bench-renderer-'));
+  await build({
+    configFile: options.viteConfig ?? 'vite.config.ts',
+    logLevel: 'warn',
+    build: { outDir: rendererDir, emptyOutDir: true, minify: options.minify ?? true },
+  });
+  const store = await startTestStore();
+  const { couch } = store;
+  await ensureEventDatabase(couch, catalogueDb);
+  await ensureDatabase(couch, authorityDb);
+  const metrics = createMetrics();
+  // One instance, so nobody else provisions concert databases: listing them once a day is listing them never.
+  const authority = startAuthority({
+    couch,
+    authorityId: 'bench',
+    logger,
+    metrics,
+    batchSize: 1000,
+    discoveryIntervalMs: 24 * 3600_000,
+  });
+  const app = buildHttpServer({ couch, authority, metrics, logger, rendererDir });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const position = (concertId: string) =>
+    authority.concerts().find((c) => c.concertId === concertId)?.position ?? 0;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    store,
+    async publishConcert(concertId, artist, levels) {
+      const creation = creationFact(concertId, levels);
+      creation.data.artist = artist;
+      await createAll(couch.server.use<Doc>(catalogueDb), [creation]);
+      await waitFor(`${concertId} created`, () => Promise.resolve(position(concertId) >= 1 || undefined));
+      await createAll(couch.server.use<Doc>(concertDatabase(concertId)), [publicationFact(concertId)]);
+      await waitFor(`${concertId} published`, () => Promise.resolve(position(concertId) >= 2 || undefined));
+    },
+    async saleTimes(concertId) {
+      const { rows } = await couch.server.use<Doc>(concertDatabase(concertId)).list({ include_docs: true });
+      const recorded = new Map<string, number>();
+      const decided = new Map<string, number>();
+      for (const { doc } of rows) {
+        const parsed = doc ? parseEventDoc(doc) : undefined;
+        if (!parsed?.ok) continue;
+        const at = Date.parse(parsed.doc.meta.recordedAt);
+        if (parsed.doc.type === 'SaleRecorded') recorded.set(parsed.doc._id, at);
+        else if (isDecision(parsed.doc)) decided.set(parsed.doc.meta.causationId, at);
+      }
+      return new Map(
+        [...recorded].map(([id, recordedAt]) => [id, { recordedAt, decidedAt: decided.get(id) ?? NaN }]),
+      );
+    },
+    async baselineDatabase(name) {
+      const database = concertDatabase(`bench-baseline-${name}`);
+      await ensureEventDatabase(couch, database);
+      return database;
+    },
+    async stop() {
+      await app.close();
+      await authority.stop();
+      await store.dispose();
+      rmSync(rendererDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A desk of its own (browser context: its own IndexedDB, localStorage and network switch), set up by name. */
+export async function openDesk(browser: Browser, url: string, name: string): Promise<DeskPage> {
+  const context = await browser.newContext({ baseURL: url, viewport: { width: 1366, height: 768 } });
+  // tsx compiles with esbuild's keepNames, which wraps functions in __name(): functions sent to the page need it.
+  await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
+  await context.addInitScript(instrument);
+  const page = await context.newPage();
+  await new SetupPage(page).setUp(name);
+  return new DeskPage(page);
+}
+
+/** Percentile by nearest rank. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] ?? NaN;
+}
+
+export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+/** Sale-shaped documents for a baseline (the size of the facts a desk writes), with ULIDs the proxy accepts. */
+export function baselineDocs(count: number): Doc[] {
+  return Array.from({ length: count }, () => saleFact('bench-baseline', 'bench-desk', 'Regular', 1, 10000));
+}
+
+/** Focuses the quantity field of the sell screen and selects its text, as it is after every sale. */
+export async function focusQuantity(page: Page): Promise<void> {
+  const quantity = page.getByLabel('Quantity');
+  await quantity.fill('1');
+  await quantity.focus();
+  await quantity.selectText();
+}
+
+/** A request the page made with fetch: path and query, method, and when it started and ended (page clock, ms). */
+export type TracedFetch = { path: string; method: string; start: number; end: number; status: number };
+/** What the page did on the network, for the breakdowns: its fetches and the change stream's news. */
+export type Trace = {
+  fetches: TracedFetch[];
+  changes: { at: number; database: string }[];
+  onChange?: (database: string) => void;
+};
+export type Traced = { __trace: Trace };
+
+/**
+ * Runs in the page before the app: records every fetch (the replications use the global fetch) and every `change`
+ * event of the app's own change stream, with no request of its own. A few microseconds per request.
+ */
+function instrument(): void {
+  const trace: Trace = { fetches: [], changes: [] };
+  (window as unknown as Traced).__trace = trace;
+  const originalFetch = window.fetch.bind(window);
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    const entry: TracedFetch = {
+      path: url.pathname + url.search,
+      method: init?.method ?? (input instanceof Request ? input.method : 'GET'),
+      start: performance.now(),
+      end: NaN,
+      status: 0,
+    };
+    trace.fetches.push(entry);
+    try {
+      const response = await originalFetch(input, init);
+      entry.status = response.status;
+      return response;
+    } finally {
+      entry.end = performance.now();
+    }
+  };
+  const OriginalEventSource = window.EventSource;
+  window.EventSource = class extends OriginalEventSource {
+    constructor(url: string | URL, init?: EventSourceInit) {
+      super(url, init);
+      this.addEventListener('change', (event) => {
+        const { database } = JSON.parse((event as MessageEvent<string>).data) as { database: string };
+        trace.changes.push({ at: performance.now(), database });
+        trace.onChange?.(database);
+      });
+    }
+  };
+}
+
+/**
+ * The machine while a benchmark measures (Linux /proc): what share of all its cores was busy, and how much of that
+ * was this benchmark (this process and its children: the store, Chromium) rather than anything else running. The
+ * browser, the sync server and the store share these cores, so a busy machine slows every step of a sale.
+ */
+export function cpuMeter(): () => { cpus: number; busy_pct: number; bench_pct: number } | undefined {
+  if (!existsSync('/proc/stat')) return () => undefined;
+  const system = () => {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return { idle: (fields[3] ?? 0) + (fields[4] ?? 0), all: fields.reduce((a, b) => a + b, 0) };
+  };
+  const ours = () => {
+    const parents = new Map<number, number>();
+    const ticks = new Map<number, number>();
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        parents.set(Number(name), Number(fields[1]));
+        ticks.set(Number(name), Number(fields[11]) + Number(fields[12]));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    let total = 0;
+    for (const [pid, used] of ticks) {
+      for (let at: number | undefined = pid; at !== undefined && at > 1; at = parents.get(at))
+        if (at === process.pid) {
+          total += used;
+          break;
+        }
+    }
+    return total;
+  };
+  const startSystem = system();
+  const startOurs = ours();
+  return () => {
+    const endSystem = system();
+    const all = endSystem.all - startSystem.all;
+    if (all <= 0) return undefined;
+    return {
+      cpus: cpus().length,
+      busy_pct: round(100 * (1 - (endSystem.idle - startSystem.idle) / all)),
+      bench_pct: round((100 * (ours() - startOurs)) / all),
+    };
+  };
+}
