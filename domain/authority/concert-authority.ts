@@ -23,7 +23,9 @@ export type ConcertAuthorityState = {
 };
 
 export const concertStream = (concertId: string): string => `concert-${concertId}`;
-export const concertDatabase = (concertId: string): string => `stagedoor-concert-${concertId}`;
+/** Every concert's events live in their own database, named from its id. */
+export const concertDatabasePrefix = 'stagedoor-concert-';
+export const concertDatabase = (concertId: string): string => `${concertDatabasePrefix}${concertId}`;
 
 export const initialAuthorityState = (): ConcertAuthorityState => ({
   concert: initialConcertState(),

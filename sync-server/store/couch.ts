@@ -1,11 +1,14 @@
 // CouchDB access for the authority: databases, idempotent provisioning, create-only appends, paging reads.
 // Works against Apache CouchDB 3 and the embedded pouchdb-server alike: sequences are opaque strings.
 import nano from 'nano';
+import { concertDatabasePrefix } from '../../domain/authority/concert-authority';
+import { catalogueDatabase } from '../../domain/desk/databases';
 import type { DocumentScope, ServerScope } from 'nano';
 
-export const catalogueDb = 'stagedoor-catalogue';
+// Database names are the domain's (devices use the same ones); the authority's bookkeeping is the server's own.
+export const catalogueDb = catalogueDatabase;
 export const authorityDb = 'stagedoor-authority';
-export const concertDbPrefix = 'stagedoor-concert-';
+export const concertDbPrefix = concertDatabasePrefix;
 
 export type Couch = { server: ServerScope; url: string };
 
