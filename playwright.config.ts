@@ -1,6 +1,7 @@
 // End-to-end tests: the built desk app in Debian's Chromium, against the real sync server and store, which the
 // global setup starts once for the run. One worker: the scenarios share that server.
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './test/support/chromium';
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -14,18 +15,6 @@ export default defineConfig({
   use: {
     viewport: { width: 1366, height: 768 },
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
 });

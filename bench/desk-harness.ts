@@ -28,6 +28,7 @@ import {
 import type { Doc } from '../sync-server/store/couch';
 import { creationFact, publicationFact, saleFact, startTestStore, waitFor } from '../test/support/store';
 import type { TestStore } from '../test/support/store';
+import { chromiumLaunchOptions } from '../test/support/chromium';
 import { DeskPage } from '../test/e2e/pages/desk-page';
 import { SetupPage } from '../test/e2e/pages/setup-page';
 
@@ -123,19 +124,7 @@ export async function startDeskStack(
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch(chromiumLaunchOptions);
 }
 
 /** A desk of its own (browser context: its own IndexedDB, localStorage and network switch), set up by name. */
