@@ -205,6 +205,10 @@ export function concertHandler(options: {
         return this.load();
       }
       if (foreignDecisions) await catchUp();
+      // _changes is only partially ordered: one _bulk_docs may come back in any order (the embedded store writes a
+      // batch in parallel). Fact ids are ULIDs from monotonic factories, so id order is each device's write order:
+      // an organizer's "publish" is never decided before the "create" it wrote first in the same upload.
+      candidates.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
       let pending = candidates;
       while (pending.length > 0 && !signal.aborted) pending = await decideAndAppend(pending);
       metrics.streamPosition.set(labels, state.head.nextPosition);
