@@ -12,7 +12,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { storeRequestRefusal } from './store-proxy-policy';
-import { storeEndpoint, watchStoreChanges } from './store-changes';
+import { storeEndpoint } from '../store/couch';
+import { watchStoreChanges } from './store-changes';
 
 export const defaultRendererDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 

@@ -3,20 +3,7 @@
 // feed instead and reads a database's _changes only when it has news.
 import type { Logger } from 'pino';
 import { catalogueDb, concertDbPrefix } from '../store/couch';
-
-export type StoreEndpoint = { base: string; authorization: string | undefined };
-
-/** COUCHDB_URL split into a credential-free base and the Authorization header (fetch refuses URLs with credentials). */
-export function storeEndpoint(couchUrl: string): StoreEndpoint {
-  const url = new URL(couchUrl);
-  const user = decodeURIComponent(url.username);
-  const authorization = user
-    ? `Basic ${Buffer.from(`${user}:${decodeURIComponent(url.password)}`).toString('base64')}`
-    : undefined;
-  url.username = '';
-  url.password = '';
-  return { base: url.toString().replace(/\/$/, ''), authorization };
-}
+import type { StoreEndpoint } from '../store/couch';
 
 export type StoreChanges = {
   /** Calls `listener` with a database's name, at most about every 20 ms per database, while subscribed. */

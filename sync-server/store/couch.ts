@@ -16,6 +16,20 @@ export function connect(url: string): Couch {
   return { server: nano({ url }), url };
 }
 
+export type StoreEndpoint = { base: string; authorization: string | undefined };
+
+/** COUCHDB_URL split into a credential-free base and the Authorization header (fetch refuses URLs with credentials). */
+export function storeEndpoint(couchUrl: string): StoreEndpoint {
+  const url = new URL(couchUrl);
+  const user = decodeURIComponent(url.username);
+  const authorization = user
+    ? `Basic ${Buffer.from(`${user}:${decodeURIComponent(url.password)}`).toString('base64')}`
+    : undefined;
+  url.username = '';
+  url.password = '';
+  return { base: url.toString().replace(/\/$/, ''), authorization };
+}
+
 export type Seq = string | number;
 export type Change = { id: string; seq: Seq; deleted?: boolean; doc?: Doc };
 export type ChangesPage = { results: Change[]; last_seq: Seq; pending?: number };
@@ -29,11 +43,9 @@ export async function readChanges(
   dbName: string,
   options: { since: Seq; limit: number; longpoll: boolean; signal: AbortSignal },
 ): Promise<ChangesPage> {
-  const url = new URL(`${couch.url.replace(/\/$/, '')}/${encodeURIComponent(dbName)}/_changes`);
-  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
-  const headers = url.username ? { authorization } : undefined;
-  url.username = '';
-  url.password = '';
+  const { base, authorization } = storeEndpoint(couch.url);
+  const url = new URL(`${base}/${encodeURIComponent(dbName)}/_changes`);
+  const headers = authorization ? { authorization } : undefined;
   url.search = new URLSearchParams({
     since: String(options.since),
     limit: String(options.limit),
