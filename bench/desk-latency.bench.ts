@@ -1,13 +1,15 @@
 // Benchmark (c): one desk online sells 200 times through the real sell screen (the quantity, then Enter), and each
 // time measures, inside the page, the milliseconds from the Enter key until that sale's row shows "confirmed". The
-// whole way: the local log (IndexedDB), the replication's push through the sync server's /couch proxy, the
-// authority deciding, the change stream waking the desk, the replication's pull, the projection and React.
+// whole way: the fact written to the local log (IndexedDB) and, at the same time, to its database through the sync
+// server's /couch proxy; the authority deciding; the change stream bringing the decision to the desk; the projection
+// and React. (The replication's pull stores the decision beside that last step.)
 //
 // Baseline, same run, same browser, proxy and store, interleaved with the sales (one before each, so both see the
 // same machine): the page writes one sale-sized document with _bulk_docs and reads it back with _changes
 // (`baseline_*`), the transport's floor for "write, then read the answer back", on a database the authority does
 // not follow. A second baseline waits for the change stream's news between the write and the read, as the desk
 // does (`stream_baseline_*`): the floor of the app's wake-up path. The ratios are against the first.
+import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { concertDatabase } from '../domain/authority/concert-authority';
 import type { Doc } from '../sync-server/store/couch';
@@ -21,7 +23,7 @@ import {
   round,
   startDeskStack,
 } from './desk-harness';
-import type { Traced, TracedFetch } from './desk-harness';
+import type { Trace, Traced } from './desk-harness';
 import { writeResult } from './result';
 
 const sales = 200;
@@ -57,8 +59,16 @@ export async function benchDeskLatency(
     const direct: number[] = [];
     const viaStream: number[] = [];
     let machine: (() => ReturnType<ReturnType<typeof cpuMeter>>) | undefined;
+    // BENCH_PROFILE=file: a CPU profile of the page over the measured sales (open it in Chromium's DevTools).
+    const profile = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
     for (let i = 0; i < warmup + sales; i++) {
-      if (i === warmup) machine = cpuMeter();
+      if (i === warmup) {
+        machine = cpuMeter();
+        if (profile) {
+          await profile.send('Profiler.enable');
+          await profile.send('Profiler.start');
+        }
+      }
       const [first, second] = [docs[2 * i], docs[2 * i + 1]];
       if (!first || !second) throw new Error('not enough baseline documents');
       // The one that waits for the change stream first: the other's news would otherwise arrive in its wait.
@@ -76,12 +86,19 @@ export async function benchDeskLatency(
       viaStream.push(viaStreamMs);
     }
     const load = machine?.();
+    if (profile && process.env.BENCH_PROFILE) {
+      const { profile: taken } = await profile.send('Profiler.stop');
+      writeFileSync(process.env.BENCH_PROFILE, JSON.stringify(taken));
+    }
     const left = await desk.left('Regular').textContent();
     if (Number(left) !== 10_000 - warmup - sales)
       throw new Error(`expected ${10_000 - warmup - sales} left, saw ${left}`);
 
     const latencies = outcomes.map((o) => o.confirmedAt - o.enterAt);
-    const fetches = await page.evaluate(() => (window as unknown as Traced).__trace.fetches);
+    const trace = await page.evaluate(() => {
+      const { fetches, changes } = (window as unknown as Traced).__trace;
+      return { fetches, changes };
+    });
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
     const result = {
@@ -105,7 +122,7 @@ export async function benchDeskLatency(
       ),
       breakdown_p50_ms: breakdown(
         outcomes,
-        fetches,
+        trace,
         await page.evaluate(() => performance.timeOrigin),
         await stack.saleTimes(concertId),
         concertDatabase(concertId),
@@ -223,15 +240,16 @@ async function installProbe(page: Page): Promise<void> {
 /**
  * Where a sale's time goes (medians over the sales, ms), on one clock: the page's (performance.timeOrigin + now) and
  * the facts' and decisions' own `recordedAt` (the desk's and the authority's clocks: the same machine's). From the
- * Enter key to the fact being made; to the push's first request (the local write, RxDB noticing it); the push
- * (_all_docs + _bulk_docs, to their answers' headers); to the authority's decision (the store's feed, its long-poll,
- * deciding); to the start of the read that brought the decision back (the decision's write, the sync server's
- * change feed and its 20 ms gathering, the change stream, the replication waking); that read; and from its answer
- * to the row showing "confirmed" (RxDB's writes, the projection, React).
+ * Enter key to the fact being made; to the upload's request (renderer/store/direct-upload.ts: one _bulk_docs, sent
+ * while the local write goes on); the upload's round trip (its answer often comes after the decision); from the fact
+ * to the authority's decision (the store's feed, its long-poll, deciding, the decision's write); to the change
+ * stream bringing the decision to the page (the sync server's change feed, server-sent events); and from there to the
+ * row showing "confirmed" (the projection, React). The replication's read of the decision (`read`) runs beside that
+ * last step: it stores the decision, and is no longer on the way to the screen.
  */
 function breakdown(
   outcomes: Outcome[],
-  fetches: TracedFetch[],
+  trace: Trace,
   timeOrigin: number,
   times: Map<string, { recordedAt: number; decidedAt: number }>,
   database: string,
@@ -241,26 +259,24 @@ function breakdown(
   const add = (name: string, value: number) => (parts[name] ??= []).push(value);
   // Sales are made one after the other: the newest facts are the measured sales, in order.
   const sales = [...times.values()].sort((a, b) => a.recordedAt - b.recordedAt).slice(-outcomes.length);
+  const wall = (pageTime: number) => timeOrigin + pageTime;
   outcomes.forEach(({ enterAt, confirmedAt }, i) => {
     const sale = sales[i];
-    const inWindow = fetches.filter(
-      (f) => f.start >= enterAt && f.start <= confirmedAt && f.path.startsWith(base),
+    if (!sale) return;
+    const inWindow = trace.fetches.filter((f) => f.start >= enterAt && f.path.startsWith(base));
+    const push = inWindow.find((f) => f.method === 'POST' && f.path.startsWith(`${base}_bulk_docs`));
+    const read = inWindow.find(
+      (f) => f.method === 'GET' && f.path.startsWith(`${base}_changes`) && wall(f.end) >= sale.decidedAt,
     );
-    const pushStart = inWindow.find((f) => f.method === 'POST' && f.path.startsWith(`${base}_all_docs`));
-    const pushEnd = inWindow.find((f) => f.method === 'POST' && f.path.startsWith(`${base}_bulk_docs`));
-    const reads = inWindow.filter((f) => f.method === 'GET' && f.path.startsWith(`${base}_changes`));
-    // The read that brought the decision: the first to answer after the authority made it.
-    const read = reads.find((f) => timeOrigin + f.end >= (sale?.decidedAt ?? Infinity)) ?? reads.at(-1);
-    if (!sale || !pushStart || !pushEnd || !read) return;
-    const wall = (pageTime: number) => timeOrigin + pageTime;
+    const news = trace.changes.find((c) => c.database === database && wall(c.at) >= sale.decidedAt);
+    if (!push || !news) return;
     add('enter_to_fact', sale.recordedAt - wall(enterAt));
-    add('fact_to_push', wall(pushStart.start) - sale.recordedAt);
-    add('push', pushEnd.end - pushStart.start);
-    add('push_to_decided', sale.decidedAt - wall(pushEnd.end));
-    add('decided_to_read', wall(read.start) - sale.decidedAt);
-    add('read', read.end - read.start);
-    add('read_to_shown', confirmedAt - read.end);
-    add('reads_per_sale', reads.length);
+    add('fact_to_push', wall(push.start) - sale.recordedAt);
+    add('push', push.end - push.start);
+    add('fact_to_decided', sale.decidedAt - sale.recordedAt);
+    add('decided_to_news', wall(news.at) - sale.decidedAt);
+    add('news_to_shown', confirmedAt - news.at);
+    if (read) add('read', read.end - read.start);
   });
   return Object.fromEntries(
     Object.entries(parts).map(([name, values]) => [name, round(percentile(values, 50))]),

@@ -19,7 +19,15 @@ export type ChangeStream = {
 
 const lastContactKey = 'stagedoor.lastContact';
 
-export function openChangeStream(url: string): ChangeStream {
+/**
+ * `isKnown`: whether the desk's log already holds a document (its own facts coming back are no news). `onDocs`: the
+ * documents a change came with, to show before the replication has read and stored them.
+ */
+export function openChangeStream(
+  url: string,
+  options: { isKnown?: (id: string) => boolean; onDocs?: (docs: readonly unknown[]) => void } = {},
+): ChangeStream {
+  const isKnown = options.isKnown ?? (() => false);
   const changed = new Set<string>();
   const waiters = new Map<string, Set<() => void>>();
   const synced = new Map<string, number>();
@@ -59,8 +67,15 @@ export function openChangeStream(url: string): ChangeStream {
     });
     next.addEventListener('change', (event) => {
       contact();
-      const { database } = JSON.parse((event as MessageEvent<string>).data) as { database: string };
-      wake(database);
+      const { database, ids, docs } = JSON.parse((event as MessageEvent<string>).data) as {
+        database: string;
+        ids?: string[];
+        docs?: unknown[];
+      };
+      // Without ids (many changed), or with one the desk does not hold: read. The checkpoint catches up later.
+      const unknown = !ids || ids.some((id) => !isKnown(id));
+      if (docs && options.onDocs) options.onDocs(docs);
+      if (unknown) wake(database);
     });
     next.onerror = () => {
       update({ online: false });

@@ -2,7 +2,7 @@
 // The projection is rebuilt from every event the desk holds when the log grows (milliseconds for thousands), so it
 // is always exactly what the log says, whatever order events arrived in.
 import { concertDatabase } from '../../domain/authority/concert-authority';
-import { catalogueDatabase } from '../../domain/desk/databases';
+import { catalogueDatabase, factDatabase } from '../../domain/desk/databases';
 import { projectDesk } from '../../domain/desk/desk-view';
 import type { DeskView } from '../../domain/desk/desk-view';
 import type { AnyEventDoc, DataOf, FactDoc, FactType } from '../../domain/events/catalogue';
@@ -10,6 +10,7 @@ import { parseEventDoc } from '../../domain/events/catalogue';
 import type { Device } from '../device';
 import { openChangeStream } from './change-stream';
 import type { Connection } from './change-stream';
+import { directUploads } from './direct-upload';
 import { fromRow, openEventDatabase, toRow } from './event-database';
 import { newFact, newFactId } from './facts';
 import { replicateDatabase } from './replication';
@@ -36,18 +37,39 @@ export type DeskStore = {
 export async function openDeskStore(device: Device): Promise<DeskStore> {
   const database = await openEventDatabase();
   const collections = { events: database.events, uploads: database.uploads };
-  const changes = openChangeStream(`${device.server}/api/changes`);
   const docs = new Map<string, AnyEventDoc>();
+  const recording = new Set<string>();
+  // A decision the change stream brings is shown at once; the replication still reads and stores it (and a desk
+  // reloaded before that reads it then).
+  const changes = openChangeStream(`${device.server}/api/changes`, {
+    isKnown: (id) => docs.has(id) || recording.has(id),
+    onDocs: (news) => {
+      for (const raw of news) {
+        const parsed = parseEventDoc(raw);
+        if (!parsed.ok || docs.has(parsed.doc._id)) continue;
+        docs.set(parsed.doc._id, parsed.doc);
+        schedule(true);
+      }
+    },
+  });
   const uploaded = new Set<string>();
   const replications = new Map<string, Replication>();
   const listeners = new Set<() => void>();
+  const direct = directUploads({
+    server: device.server,
+    onDelivered: (id, name) =>
+      void collections.uploads.upsert({ id, database: name, at: new Date().toISOString() }),
+  });
 
   const empty: DeskView = { concerts: [], sales: [], requests: [], undecided: [] };
   let snapshot: DeskSnapshot = { view: empty, connection: changes.connection(), waiting: 0, syncedAt: {} };
 
   const replicate = (name: string) => {
     if (!replications.has(name))
-      replications.set(name, replicateDatabase({ collections, database: name, device, changes }));
+      replications.set(
+        name,
+        replicateDatabase({ collections, database: name, device, changes, direct, uploaded }),
+      );
   };
 
   // Events re-project the log; a heartbeat of the change stream only refreshes the connection figures.
@@ -129,7 +151,18 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       // Facts are checked like the authority will check them: a bug here must not reach the log.
       const parsed = parseEventDoc(fact);
       if (!parsed.ok) throw new Error(parsed.reason);
-      await collections.events.insert(toRow(parsed.doc));
+      // The store and the local log are written at once: either holding the fact records it (a fact the local
+      // write missed comes back with the replication's pull). Only when both fail is nothing recorded. Meanwhile
+      // the store's news of the fact is known not to need a read.
+      recording.add(id);
+      const sent = direct.send(factDatabase(fact), fact);
+      try {
+        await collections.events.insert(toRow(parsed.doc));
+      } catch (error) {
+        if (!(await sent)) throw error;
+      } finally {
+        recording.delete(id);
+      }
       docs.set(id, parsed.doc);
       schedule(true);
       return fact;

@@ -7,6 +7,7 @@ import { factDatabase } from '../../domain/desk/databases';
 import { isFact } from '../../domain/events/catalogue';
 import type { Device } from '../device';
 import type { ChangeStream } from './change-stream';
+import type { DirectUploads } from './direct-upload';
 import type { DeskCollections, EventRow, UploadRow } from './event-database';
 import { fromRow } from './event-database';
 
@@ -17,8 +18,11 @@ export function replicateDatabase(options: {
   database: string;
   device: Device;
   changes: ChangeStream;
+  direct: DirectUploads;
+  /** Facts of this device known to be delivered (also in an earlier session of the app). */
+  uploaded: ReadonlySet<string>;
 }): Replication {
-  const { collections, database, device, changes } = options;
+  const { collections, database, device, changes, direct, uploaded } = options;
   const replication = replicateCouchDB<EventRow>({
     // Stable per database: after a reload or restart the replication resumes from its stored checkpoints.
     replicationIdentifier: `couchdb-${database}`,
@@ -33,12 +37,14 @@ export function replicateDatabase(options: {
     pull: { batchSize: 1000 },
     push: {
       batchSize: 1000,
-      // Returning null leaves the document out of this replication's push (and marks it handled for it).
-      modifier: (row) => {
+      // Returning null leaves the document out of this replication's push (and marks it handled for it): what is
+      // not this device's fact for this database, and what was delivered directly when it was recorded.
+      modifier: async (row) => {
         const doc = fromRow(row);
         const ours =
           doc && isFact(doc) && doc.meta.deviceId === device.deviceId && factDatabase(doc) === database;
-        return Promise.resolve(ours ? row : null);
+        if (!ours || uploaded.has(row.id) || (await direct.delivered(row.id))) return null;
+        return row;
       },
     },
   });

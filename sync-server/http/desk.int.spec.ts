@@ -97,7 +97,7 @@ describe('the replication proxy', () => {
 });
 
 describe('the change stream', () => {
-  it('says hello, then names each database that changes, also one made after it started', async () => {
+  it('says hello, then names each database that changes, also one made after it started, with what changed', async () => {
     const abort = new AbortController();
     const response = await fetch(`${base}/api/changes`, { signal: abort.signal });
     expect(response.headers.get('content-type')).toBe('text/event-stream');
@@ -121,6 +121,16 @@ describe('the change stream', () => {
       await until(`"database":"${concertDb}"`);
       await store.couch.server.use(catalogueDb).insert(fact('01KDESK0000000000000000002'));
       await until(`"database":"${catalogueDb}"`);
+      // A single change comes with its id and the document itself: a desk shows a decision without reading it.
+      const news = received.split('\n\n').find((message) => message.includes(`"database":"${catalogueDb}"`));
+      const data = JSON.parse(news?.split('data: ')[1] ?? 'null') as {
+        ids?: string[];
+        docs?: { _id: string; type: string }[];
+      };
+      expect(data.ids).toEqual(['01KDESK0000000000000000002']);
+      expect(data.docs?.map((doc) => [doc._id, doc.type])).toEqual([
+        ['01KDESK0000000000000000002', 'SaleRecorded'],
+      ]);
     } finally {
       abort.abort();
     }

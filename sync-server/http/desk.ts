@@ -65,7 +65,7 @@ export async function deskRoutes(app: FastifyInstance, options: DeskOptions): Pr
     // Reconnect within a second after a drop: the desk's "last contact" and its pulls depend on this stream.
     response.write('retry: 1000\n\n');
     send('hello', { now: new Date().toISOString() });
-    const unsubscribe = changes.subscribe((database) => send('change', { database }));
+    const unsubscribe = changes.subscribe((news) => send('change', news));
     const ping = setInterval(() => send('ping', { now: new Date().toISOString() }), 5_000);
     streams.add(response);
     request.raw.on('close', () => {

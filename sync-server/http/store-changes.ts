@@ -5,9 +5,15 @@ import type { Logger } from 'pino';
 import { catalogueDb, concertDbPrefix } from '../store/couch';
 import type { StoreEndpoint } from '../store/couch';
 
+/**
+ * A database changed: `ids` are the documents that did (absent: too many to list); `docs`, when present, are those
+ * documents themselves (a single change told at once), so a desk can show a decision without reading it first.
+ */
+export type StoreNews = { database: string; ids?: readonly string[]; docs?: readonly object[] };
+
 export type StoreChanges = {
-  /** Calls `listener` with a database's name, at most about every 20 ms per database, while subscribed. */
-  subscribe: (listener: (database: string) => void) => () => void;
+  /** Calls `listener` when an event database changes, while subscribed. */
+  subscribe: (listener: (news: StoreNews) => void) => () => void;
   stop: () => void;
 };
 
@@ -24,27 +30,46 @@ export function watchStoreChanges(options: {
     // pouchdb-server compresses whatever it may, and a compressed continuous feed arrives only when it ends.
     'accept-encoding': 'identity',
   };
-  const listeners = new Set<(database: string) => void>();
+  const listeners = new Set<(news: StoreNews) => void>();
   const followed = new Map<string, AbortController>();
   const stopped = new AbortController();
-  const due = new Set<string>();
-  let flushTimer: NodeJS.Timeout | undefined;
 
-  const changed = (database: string) => {
-    due.add(database);
-    flushTimer ??= setTimeout(() => {
-      flushTimer = undefined;
-      const names = [...due];
-      due.clear();
-      for (const name of names) for (const listener of listeners) listener(name);
-    }, 20);
+  // News goes out at once, with the document that changed, so a desk can tell its own facts coming back (nothing to
+  // read) from a decision it waits for, and show the decision at once. A database that changes more than `burst` times within 20 ms (a desk back online
+  // uploads thousands of facts) is told about once at the end of those 20 ms, with the ids if they are few.
+  const burst = 3;
+  const windowMs = 20;
+  const maxIds = 100;
+  type Pending = { sent: number[]; ids: Set<string>; many: boolean; timer?: NodeJS.Timeout };
+  const pending = new Map<string, Pending>();
+  const notify = (news: StoreNews) => {
+    for (const listener of listeners) listener(news);
+  };
+  const changed = (database: string, id: string | undefined, doc: object | undefined) => {
+    const state = pending.get(database) ?? { sent: [], ids: new Set<string>(), many: false };
+    pending.set(database, state);
+    const now = Date.now();
+    state.sent = state.sent.filter((at) => now - at < windowMs);
+    if (state.timer === undefined && state.sent.length < burst) {
+      state.sent.push(now);
+      if (id === undefined) notify({ database });
+      else if (doc === undefined || id.startsWith('_design/')) notify({ database, ids: [id] });
+      else notify({ database, ids: [id], docs: [doc] });
+      return;
+    }
+    if (id === undefined || state.ids.size >= maxIds) state.many = true;
+    else state.ids.add(id);
+    state.timer ??= setTimeout(() => {
+      pending.delete(database);
+      notify(state.many ? { database } : { database, ids: [...state.ids] });
+    }, windowMs);
   };
 
   const follow = async (database: string, since: string, abort: AbortController) => {
     let from = since;
     while (!abort.signal.aborted) {
       try {
-        const url = `${store.base}/${database}/_changes?feed=continuous&heartbeat=10000&since=${from}`;
+        const url = `${store.base}/${database}/_changes?feed=continuous&include_docs=true&heartbeat=10000&since=${from}`;
         const response = await fetch(url, { headers, signal: abort.signal });
         if (response.status === 404) break;
         if (!response.ok || !response.body) throw new Error(`_changes answered ${response.status}`);
@@ -56,9 +81,10 @@ export function watchStoreChanges(options: {
           buffered = lines.pop() ?? '';
           for (const line of lines) {
             if (!line.trim()) continue; // heartbeat
-            const row = JSON.parse(line) as { seq?: string | number };
+            const row = JSON.parse(line) as { seq?: string | number; id?: unknown; doc?: unknown };
             if (row.seq !== undefined) from = encodeURIComponent(String(row.seq));
-            changed(database);
+            const doc = typeof row.doc === 'object' && row.doc !== null ? row.doc : undefined;
+            changed(database, typeof row.id === 'string' ? row.id : undefined, doc);
           }
         }
       } catch (error) {
@@ -98,7 +124,7 @@ export function watchStoreChanges(options: {
   discoverSafely();
   const timer = setInterval(discoverSafely, options.discoverEveryMs ?? 1000);
   // A new concert is asked for in the catalogue, and its database follows: look for it at once.
-  listeners.add((database) => {
+  listeners.add(({ database }) => {
     if (database === catalogueDb) setTimeout(discoverSafely, 200);
   });
 
@@ -109,7 +135,7 @@ export function watchStoreChanges(options: {
     },
     stop() {
       clearInterval(timer);
-      clearTimeout(flushTimer);
+      for (const state of pending.values()) clearTimeout(state.timer);
       stopped.abort();
       for (const abort of followed.values()) abort.abort();
     },
