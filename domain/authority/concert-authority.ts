@@ -8,7 +8,7 @@ import type { InventoryDecision } from '../inventory/events';
 import { assertNever } from '../shared/decider';
 import { decisionDocId, emptyChain } from '../log/stream';
 import type { ChainHead } from '../log/stream';
-import type { DecisionDoc, FactDoc } from '../events/catalogue';
+import type { ConcertDecisionType, ConcertFactType, DecisionDoc, FactDoc } from '../events/catalogue';
 
 export type Decision = ConcertDecision | InventoryDecision;
 
@@ -34,7 +34,10 @@ export const initialAuthorityState = (): ConcertAuthorityState => ({
 });
 
 /** Applies one accepted decision of the stream. */
-export function evolveAuthority(state: ConcertAuthorityState, doc: DecisionDoc): ConcertAuthorityState {
+export function evolveAuthority(
+  state: ConcertAuthorityState,
+  doc: DecisionDoc<ConcertDecisionType>,
+): ConcertAuthorityState {
   state.decided.add(doc.meta.causationId);
   const head = {
     decisionId: doc.meta.decisionId,
@@ -54,7 +57,10 @@ export function evolveDecision(concert: ConcertState, event: Decision): ConcertS
 }
 
 /** The decision for a fact, or undefined when the fact was decided before (replays are no-ops). */
-export function decideFact(fact: FactDoc, state: ConcertAuthorityState): Decision | undefined {
+export function decideFact(
+  fact: FactDoc<ConcertFactType>,
+  state: ConcertAuthorityState,
+): Decision | undefined {
   if (state.decided.has(fact._id)) return undefined;
   if (fact.type === 'SaleRecorded')
     return only(decideSale({ ...fact.data, saleId: fact._id }, state.concert));
@@ -76,7 +82,7 @@ export function decideFact(fact: FactDoc, state: ConcertAuthorityState): Decisio
   }
 }
 
-function toConcertCommand(fact: Exclude<FactDoc, { type: 'SaleRecorded' }>): ConcertCommand {
+function toConcertCommand(fact: Exclude<FactDoc<ConcertFactType>, { type: 'SaleRecorded' }>): ConcertCommand {
   switch (fact.type) {
     case 'ConcertCreationRequested':
       return { type: 'CreateConcert', data: fact.data };
@@ -111,7 +117,7 @@ export function decisionDoc(
   decision: Decision,
   fact: Pick<FactDoc, '_id' | 'meta'>,
   context: DecisionContext,
-): DecisionDoc {
+): DecisionDoc<ConcertDecisionType> {
   const stream = concertStream(concertId);
   return {
     _id: decisionDocId(stream, head.nextPosition),
@@ -130,5 +136,5 @@ export function decisionDoc(
       decisionId: context.decisionId,
       authorityId: context.authorityId,
     },
-  } as DecisionDoc;
+  } as DecisionDoc<ConcertDecisionType>;
 }

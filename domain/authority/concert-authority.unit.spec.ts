@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseEventDoc } from '../events/catalogue';
-import type { DecisionDoc, FactDoc } from '../events/catalogue';
+import type { ConcertDecisionType, ConcertFactType, DecisionDoc, FactDoc } from '../events/catalogue';
 import { availability } from '../inventory/inventory';
 import { emptyChain, followChain } from '../log/stream';
 import {
@@ -98,7 +98,11 @@ const saleRecorded = (
 };
 
 /** One authority in memory: its state and the decision documents it has written, in order. */
-type Authority = { state: ConcertAuthorityState; written: DecisionDoc[]; nextDecision: number };
+type Authority = {
+  state: ConcertAuthorityState;
+  written: DecisionDoc<ConcertDecisionType>[];
+  nextDecision: number;
+};
 
 function append(authority: Authority, decision: Decision, fact: Pick<FactDoc, '_id' | 'meta'>): DecisionDoc {
   const context = { decisionId: ulid(1_000_000 + authority.nextDecision++), authorityId: 'authority-1', now };
@@ -109,7 +113,7 @@ function append(authority: Authority, decision: Decision, fact: Pick<FactDoc, '_
 }
 
 /** The loop step: decide the fact; if there is a decision, append it at the head. */
-function deliver(authority: Authority, fact: FactDoc): DecisionDoc | undefined {
+function deliver(authority: Authority, fact: FactDoc<ConcertFactType>): DecisionDoc | undefined {
   const decision = decideFact(fact, authority.state);
   return decision && append(authority, decision, fact);
 }
@@ -131,7 +135,7 @@ const levelOf = (state: ConcertAuthorityState, name: string) => {
 };
 
 /** Rebuilds the authority's state from stored decisions, as on a restart: the chain rule, then evolve. */
-function rebuild(stored: readonly DecisionDoc[]) {
+function rebuild(stored: readonly DecisionDoc<ConcertDecisionType>[]) {
   const links = stored.map((doc) => ({ ...doc.meta, doc }));
   const { accepted, orphans } = followChain(emptyChain(), links);
   return {

@@ -1,7 +1,7 @@
 // An organizer's requests as the authority decides them: each request type yields its decision, or a rejection
 // that names the rule, and the decision changes the concert as the authority holds it.
 import { describe, expect, it } from 'vitest';
-import type { FactDoc } from '../events/catalogue';
+import type { ConcertFactType, FactDoc } from '../events/catalogue';
 import { decideFact, decisionDoc, evolveAuthority, initialAuthorityState } from './concert-authority';
 import type { ConcertAuthorityState } from './concert-authority';
 
@@ -16,7 +16,10 @@ const details = {
   timezone: 'Europe/Warsaw',
 };
 let n = 0;
-function request<T extends FactDoc['type']>(type: T, data: Extract<FactDoc, { type: T }>['data']): FactDoc {
+function request<T extends ConcertFactType>(
+  type: T,
+  data: Extract<FactDoc, { type: T }>['data'],
+): FactDoc<ConcertFactType> {
   const id = `01K${String(++n).padStart(23, '0')}`;
   const meta = {
     deviceId: 'office',
@@ -25,11 +28,11 @@ function request<T extends FactDoc['type']>(type: T, data: Extract<FactDoc, { ty
     correlationId: id,
     causationId: id,
   };
-  return { _id: id, type, v: 1, stream: `concert-${concertId}`, data, meta } as FactDoc;
+  return { _id: id, type, v: 1, stream: `concert-${concertId}`, data, meta } as FactDoc<ConcertFactType>;
 }
 
 /** Decides and applies, as the authority's loop does; returns the decision and the state after it. */
-function apply(state: ConcertAuthorityState, fact: FactDoc) {
+function apply(state: ConcertAuthorityState, fact: FactDoc<ConcertFactType>) {
   const decision = decideFact(fact, state);
   if (!decision) return { decision, state };
   const doc = decisionDoc(concertId, state.head, decision, fact, {
@@ -51,7 +54,7 @@ function created(): ConcertAuthorityState {
 describe('organizer requests decided by the authority', () => {
   it('changes details, levels and status, one decision per request', () => {
     let state = created();
-    const steps: [FactDoc, string][] = [
+    const steps: [FactDoc<ConcertFactType>, string][] = [
       [
         request('ConcertDetailsChangeRequested', { ...details, venue: 'Ergo Arena' }),
         'ConcertDetailsUpdated',

@@ -3,8 +3,14 @@
 import { evolveDecision } from '../authority/concert-authority';
 import { initialConcertState } from '../concert/concert';
 import type { ConcertState, ExistingConcert } from '../concert/concert';
-import type { AnyEventDoc, DecisionDoc, FactDoc, FactType } from '../events/catalogue';
-import { isDecision, isFact } from '../events/catalogue';
+import type {
+  AnyEventDoc,
+  ConcertDecisionType,
+  ConcertFactType,
+  DecisionDoc,
+  FactDoc,
+} from '../events/catalogue';
+import { isConcertDecision, isConcertFact } from '../events/catalogue';
 import { emptyChain, followChain } from '../log/stream';
 
 /** `requested`: asked for, not decided yet; `rejected`: the authority refused to create it. */
@@ -63,7 +69,7 @@ export type RequestStatus = 'pending' | 'accepted' | 'rejected';
 export type RequestView = {
   requestId: string;
   concertId: string;
-  type: Exclude<FactType, 'SaleRecorded'>;
+  type: Exclude<ConcertFactType, 'SaleRecorded'>;
   status: RequestStatus;
   reason: string | null;
   recordedAt: string;
@@ -79,15 +85,15 @@ export type DeskView = {
   undecided: string[];
 };
 
-type Outcome = { decision: DecisionDoc } | { quarantined: string };
+type Outcome = { decision: DecisionDoc<ConcertDecisionType> } | { quarantined: string };
 
 export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): DeskView {
-  const facts = new Map<string, FactDoc>();
-  const streams = new Map<string, DecisionDoc[]>();
+  const facts = new Map<string, FactDoc<ConcertFactType>>();
+  const streams = new Map<string, DecisionDoc<ConcertDecisionType>[]>();
   const quarantined = new Map<string, string>();
   for (const doc of docs) {
-    if (isFact(doc)) facts.set(doc._id, doc);
-    else if (isDecision(doc)) streams.set(doc.stream, [...(streams.get(doc.stream) ?? []), doc]);
+    if (isConcertFact(doc)) facts.set(doc._id, doc);
+    else if (isConcertDecision(doc)) streams.set(doc.stream, [...(streams.get(doc.stream) ?? []), doc]);
     else if (doc.type === 'FactQuarantined') quarantined.set(doc.data.docId, doc.data.reason);
   }
 
@@ -221,7 +227,7 @@ function saleView(fact: FactDoc<'SaleRecorded'>, outcome: Outcome | undefined): 
 }
 
 function requestView(
-  fact: Exclude<FactDoc, FactDoc<'SaleRecorded'>>,
+  fact: Exclude<FactDoc<ConcertFactType>, FactDoc<'SaleRecorded'>>,
   outcome: Outcome | undefined,
 ): RequestView {
   const reason = outcome ? rejectionOf(outcome) : null;

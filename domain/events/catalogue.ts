@@ -1,8 +1,16 @@
 // The event catalogue: every event type, its schema version, who may write it, and the schema that validates it at
 // every edge (the authority's loop, the devices' replication, the HTTP API). docs/events.md is its prose twin.
 import { z } from 'zod';
+import { cartEventSchemas } from '../cart/events';
 import { concertDecisionSchemas, concertFactSchemas } from '../concert/events';
+import { deliveryEventSchemas } from '../delivery/events';
+import { financeEventSchemas } from '../finance/events';
 import { inventoryDecisionSchemas, inventoryFactSchemas } from '../inventory/events';
+import { notificationsEventSchemas } from '../notifications/events';
+import { orderEventSchemas } from '../order/events';
+import { paymentEventSchemas } from '../payment/events';
+import { reservationEventSchemas } from '../reservation/events';
+import { orderFlowSchemas, relayIdPrefix, requestIdPrefix } from './order-flow';
 import { decisionMetaSchema, envelopeSchema, factIdPattern, factMetaSchema } from '../log/envelope';
 import type { DecisionMeta, EventDoc, FactMeta } from '../log/envelope';
 import { upcast } from './upcasters';
@@ -20,7 +28,15 @@ export const quarantineSchemas = {
   }),
 } as const;
 
-type Entry<K extends 'fact' | 'decision' | 'record'> = {
+/**
+ * fact: a device's, ULID id, decided once by its database's authority. decision: the authority's, in a stream chain.
+ * request: one authority asking another (orders → a concert), id `request:…`, decided like a fact.
+ * relay: a concert's decision copied to the orders database for the order process, id `relay:<decision id>`.
+ * record: the authority's bookkeeping (quarantine).
+ */
+export type EntryKind = 'fact' | 'decision' | 'request' | 'relay' | 'record';
+
+type Entry<K extends EntryKind> = {
   kind: K;
   v: number;
   schema: z.ZodType;
@@ -40,7 +56,15 @@ const decision = (schema: z.ZodType): Entry<'decision'> => ({
   writers: ['authority'],
 });
 
+const request = (schema: z.ZodType): Entry<'request'> => ({
+  kind: 'request',
+  v: 1,
+  schema,
+  writers: ['authority'],
+});
+
 const organizers = ['admin', 'organizer'] as const;
+const sellers = ['desk'] as const;
 
 export const eventCatalogue = {
   ConcertCreationRequested: fact(concertFactSchemas.ConcertCreationRequested, organizers),
@@ -61,6 +85,61 @@ export const eventCatalogue = {
   SeatsAllocated: decision(inventoryDecisionSchemas.SeatsAllocated),
   SaleRejected: decision(inventoryDecisionSchemas.SaleRejected),
 
+  // The order flow (docs/architecture.md, "Orders"). Facts a desk writes to the orders database:
+  CartOpened: fact(cartEventSchemas.CartOpened, sellers),
+  CartItemAdded: fact(cartEventSchemas.CartItemAdded, sellers),
+  CartItemQuantityChanged: fact(cartEventSchemas.CartItemQuantityChanged, sellers),
+  CartItemRemoved: fact(cartEventSchemas.CartItemRemoved, sellers),
+  CartDeliveryChosen: fact(cartEventSchemas.CartDeliveryChosen, sellers),
+  CartCleared: fact(cartEventSchemas.CartCleared, sellers),
+  CartConfirmed: fact(cartEventSchemas.CartConfirmed, sellers),
+  /** Cash in the drawer (card comes with the payment issue): the authority captures it at once. */
+  PaymentInitiated: fact(paymentEventSchemas.PaymentInitiated, sellers),
+  OrderCancellationRequested: fact(orderEventSchemas.OrderCancellationRequested, sellers),
+
+  // What the orders authority asks of a concert's authority (in the concert's database):
+  SeatsReservationRequested: request(orderFlowSchemas.SeatsReservationRequested),
+  ReservationConfirmationRequested: request(orderFlowSchemas.ReservationConfirmationRequested),
+  ReservationReleaseRequested: request(orderFlowSchemas.ReservationReleaseRequested),
+  TicketsIssueRequested: request(orderFlowSchemas.TicketsIssueRequested),
+
+  // A concert's decisions about reservations and tickets (in its stream, counted against its capacity):
+  ReservationPlaced: decision(reservationEventSchemas.ReservationPlaced),
+  ReservationRefused: decision(reservationEventSchemas.ReservationRefused),
+  ReservationConfirmed: decision(reservationEventSchemas.ReservationConfirmed),
+  ReservationExpired: decision(reservationEventSchemas.ReservationExpired),
+  ReservationReleased: decision(reservationEventSchemas.ReservationReleased),
+  TicketsIssued: decision(orderFlowSchemas.TicketsIssued),
+
+  // …relayed to the orders database:
+  ConcertDecisionRelayed: {
+    kind: 'relay',
+    v: 1,
+    schema: orderFlowSchemas.ConcertDecisionRelayed,
+    writers: ['authority'],
+  } as Entry<'relay'>,
+
+  // The orders authority's decisions, in the order's stream (`order-<orderId>`):
+  OrderPlaced: decision(orderEventSchemas.OrderPlaced),
+  OrderSeatsHeld: decision(orderEventSchemas.OrderSeatsHeld),
+  OrderSeatsConfirmed: decision(orderEventSchemas.OrderSeatsConfirmed),
+  OrderPaymentCaptured: decision(orderEventSchemas.OrderPaymentCaptured),
+  OrderTicketsIssued: decision(orderEventSchemas.OrderTicketsIssued),
+  OrderInvoiced: decision(orderEventSchemas.OrderInvoiced),
+  OrderConfirmationSent: decision(orderEventSchemas.OrderConfirmationSent),
+  OrderCancelled: decision(orderEventSchemas.OrderCancelled),
+  /** A fact or step the order's rules refused (a cart that cannot become an order, a payment not due…). */
+  OrderStepRefused: decision(orderFlowSchemas.OrderStepRefused),
+  PaymentSucceeded: decision(paymentEventSchemas.PaymentSucceeded),
+  PaymentFailed: decision(paymentEventSchemas.PaymentFailed),
+  PaymentRefunded: decision(paymentEventSchemas.PaymentRefunded),
+  InvoiceCreated: decision(financeEventSchemas.InvoiceCreated),
+  InvoicePaymentRecorded: decision(financeEventSchemas.InvoicePaymentRecorded),
+  /** In the series' numbering stream (`invoice-numbers-<series>-<year>`): gapless. */
+  InvoiceNumberAssigned: decision(financeEventSchemas.InvoiceNumberAssigned),
+  DeliveryMethodChosen: decision(deliveryEventSchemas.DeliveryMethodChosen),
+  NotificationRequested: decision(notificationsEventSchemas.NotificationRequested),
+
   FactQuarantined: {
     kind: 'record',
     v: 1,
@@ -73,11 +152,48 @@ export type EventType = keyof typeof eventCatalogue;
 type KindOf<K> = { [T in EventType]: (typeof eventCatalogue)[T]['kind'] extends K ? T : never }[EventType];
 export type FactType = KindOf<'fact'>;
 export type DecisionType = KindOf<'decision'>;
+export type RequestType = KindOf<'request'>;
+
+/** The facts a concert's database holds: asked of its authority, decided in the concert's stream. */
+export const concertFactTypes = [
+  'ConcertCreationRequested',
+  'ConcertDetailsChangeRequested',
+  'TicketLevelsChangeRequested',
+  'ConcertPublicationRequested',
+  'ConcertUnpublicationRequested',
+  'ConcertCancellationRequested',
+  'SaleRecorded',
+] as const satisfies readonly FactType[];
+export type ConcertFactType = (typeof concertFactTypes)[number];
+/** The facts of the order flow, in the orders database. */
+export type OrderFactType = Exclude<FactType, ConcertFactType>;
+
+/** The decisions of a concert's stream about the concert and its direct sales. */
+export const concertDecisionTypes = [
+  'ConcertCreated',
+  'ConcertDetailsUpdated',
+  'TicketLevelsUpdated',
+  'ConcertPublished',
+  'ConcertUnpublished',
+  'ConcertCancelled',
+  'ConcertChangeRejected',
+  'SeatsAllocated',
+  'SaleRejected',
+] as const satisfies readonly DecisionType[];
+export type ConcertDecisionType = (typeof concertDecisionTypes)[number];
 
 type Schemas = typeof concertFactSchemas &
   typeof inventoryFactSchemas &
   typeof concertDecisionSchemas &
   typeof inventoryDecisionSchemas &
+  typeof cartEventSchemas &
+  typeof paymentEventSchemas &
+  typeof orderEventSchemas &
+  typeof reservationEventSchemas &
+  typeof financeEventSchemas &
+  typeof deliveryEventSchemas &
+  typeof notificationsEventSchemas &
+  typeof orderFlowSchemas &
   typeof quarantineSchemas;
 export type DataOf<T extends EventType> = z.infer<Schemas[T]>;
 
@@ -85,8 +201,12 @@ export type FactDoc<T extends FactType = FactType> = { [K in T]: EventDoc<K, Dat
 export type DecisionDoc<T extends DecisionType = DecisionType> = {
   [K in T]: EventDoc<K, DataOf<K>, DecisionMeta>;
 }[T];
+export type RequestDoc<T extends RequestType = RequestType> = {
+  [K in T]: EventDoc<K, DataOf<K>, FactMeta>;
+}[T];
+export type RelayDoc = EventDoc<'ConcertDecisionRelayed', DataOf<'ConcertDecisionRelayed'>, FactMeta>;
 export type QuarantineDoc = EventDoc<'FactQuarantined', DataOf<'FactQuarantined'>, FactMeta>;
-export type AnyEventDoc = FactDoc | DecisionDoc | QuarantineDoc;
+export type AnyEventDoc = FactDoc | DecisionDoc | RequestDoc | RelayDoc | QuarantineDoc;
 
 /** The version a new event of this type is written with. */
 export const currentVersion = (type: EventType): number => eventCatalogue[type].v;
@@ -110,6 +230,10 @@ export function parseEventDoc(raw: unknown, context: UpcastContext = {}): Parsed
     return { ok: false, reason: `${type} v${v} is newer than this software reads (v${entry.v})`, type };
   if (entry.kind === 'fact' && !factIdPattern.test(_id))
     return { ok: false, reason: `a device fact's id must be a ULID, not "${_id}"`, type };
+  if (entry.kind === 'request' && !_id.startsWith(requestIdPrefix))
+    return { ok: false, reason: `a request's id starts with "${requestIdPrefix}", not "${_id}"`, type };
+  if (entry.kind === 'relay' && !_id.startsWith(relayIdPrefix))
+    return { ok: false, reason: `a relay's id starts with "${relayIdPrefix}", not "${_id}"`, type };
   const metaCheck = (entry.kind === 'decision' ? decisionMetaSchema : factMetaSchema).safeParse(meta);
   if (!metaCheck.success) return { ok: false, reason: `bad meta: ${summarize(metaCheck.error)}`, type };
   const lifted = upcast(type, v, entry.v, data, context);
@@ -123,8 +247,14 @@ export function parseEventDoc(raw: unknown, context: UpcastContext = {}): Parsed
 }
 
 export const isFact = (doc: AnyEventDoc): doc is FactDoc => eventCatalogue[doc.type].kind === 'fact';
+export const isConcertFact = (doc: AnyEventDoc): doc is FactDoc<ConcertFactType> =>
+  (concertFactTypes as readonly string[]).includes(doc.type);
+export const isConcertDecision = (doc: AnyEventDoc): doc is DecisionDoc<ConcertDecisionType> =>
+  (concertDecisionTypes as readonly string[]).includes(doc.type);
 export const isDecision = (doc: AnyEventDoc): doc is DecisionDoc =>
   eventCatalogue[doc.type].kind === 'decision';
+export const isRequest = (doc: AnyEventDoc): doc is RequestDoc => eventCatalogue[doc.type].kind === 'request';
+export const isRelay = (doc: AnyEventDoc): doc is RelayDoc => eventCatalogue[doc.type].kind === 'relay';
 
 function summarize(error: z.ZodError): string {
   return error.issues

@@ -27,16 +27,7 @@ export type RegisteredEvent = {
 
 type ContextEvents = { context: string; schemas: Record<string, z.ZodType>; writers: Record<string, Writer> };
 
-const live = Object.entries(eventCatalogue).filter(([, entry]) => entry.kind !== 'record');
-
 const contexts: ContextEvents[] = [
-  {
-    context: 'Concerts and inventory',
-    schemas: Object.fromEntries(live.map(([type, entry]) => [type, entry.schema])),
-    writers: Object.fromEntries(
-      live.map(([type, entry]) => [type, entry.kind === 'fact' ? 'device' : 'authority']),
-    ),
-  },
   { context: 'Cart', schemas: cartEventSchemas, writers: cartEventWriters },
   { context: 'Reservation', schemas: reservationEventSchemas, writers: reservationEventWriters },
   { context: 'Order', schemas: orderEventSchemas, writers: orderEventWriters },
@@ -48,6 +39,19 @@ const contexts: ContextEvents[] = [
   { context: 'Notifications', schemas: notificationsEventSchemas, writers: notificationsEventWriters },
   { context: 'Streaming', schemas: streamingEventSchemas, writers: streamingEventWriters },
 ];
+
+// The live types no context above defines: the concerts', the inventory's, and the order flow's own documents.
+const inContext = new Set(contexts.flatMap(({ schemas }) => Object.keys(schemas)));
+const own = Object.entries(eventCatalogue).filter(
+  ([type, entry]) => entry.kind !== 'record' && !inContext.has(type),
+);
+contexts.unshift({
+  context: 'Concerts, inventory and the order flow',
+  schemas: Object.fromEntries(own.map(([type, entry]) => [type, entry.schema])),
+  writers: Object.fromEntries(
+    own.map(([type, entry]) => [type, entry.kind === 'fact' ? 'device' : 'authority']),
+  ),
+});
 
 export const eventRegistry: RegisteredEvent[] = contexts.flatMap(({ context, schemas, writers }) =>
   Object.entries(schemas).map(([type, schema]) => ({

@@ -1,6 +1,6 @@
 // Device facts as this desk writes them: a ULID made here, the event's stream, and who, where and when.
 import { monotonicFactory } from 'ulid';
-import { concertStream } from '../../domain/authority/concert-authority';
+import { factStream } from '../../domain/desk/databases';
 import { currentVersion } from '../../domain/events/catalogue';
 import type { DataOf, FactDoc, FactType } from '../../domain/events/catalogue';
 import { staffUserId } from '../device';
@@ -16,12 +16,11 @@ export function newFact<T extends FactType>(
   device: Device,
   now: Date = new Date(),
 ): FactDoc<T> {
-  const { concertId } = data;
   return {
     _id: id,
     type,
     v: currentVersion(type),
-    stream: concertStream(concertId),
+    stream: factStream(type, data),
     data,
     // A person's action starts its own causal chain: it is its own cause and correlation.
     meta: {

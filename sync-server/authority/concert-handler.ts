@@ -13,8 +13,13 @@ import {
 } from '../../domain/authority/concert-authority';
 import type { ConcertAuthorityState } from '../../domain/authority/concert-authority';
 import type { ConcertState } from '../../domain/concert/concert';
-import { isDecision, isFact, parseEventDoc } from '../../domain/events/catalogue';
-import type { DecisionDoc, FactDoc } from '../../domain/events/catalogue';
+import { isConcertDecision, isConcertFact, parseEventDoc } from '../../domain/events/catalogue';
+import type {
+  ConcertDecisionType,
+  ConcertFactType,
+  DecisionDoc,
+  FactDoc,
+} from '../../domain/events/catalogue';
 import type { UpcastContext } from '../../domain/events/upcasters';
 import { followChain, parseDecisionDocId, streamRange } from '../../domain/log/stream';
 import { createAll, readRange } from '../store/couch';
@@ -51,14 +56,14 @@ export function concertHandler(options: {
    * the state it is decided on: an old version is read as the current one with what the authority knows then
    * (e.g. the concert's currency, for a sale recorded right after the concert was created).
    */
-  const classify = (doc: Doc, concert: ConcertState): { fact: FactDoc } | { bad: Bad } => {
+  const classify = (doc: Doc, concert: ConcertState): { fact: FactDoc<ConcertFactType> } | { bad: Bad } => {
     const context: UpcastContext = {
       currencyOf: (id) => (concert.status !== 'none' && id === concertId ? concert.currency : undefined),
     };
     const parsed = parseEventDoc(doc, context);
     if (!parsed.ok) return { bad: { id: doc._id, reason: parsed.reason, type: parsed.type } };
     const { type } = parsed.doc;
-    if (!isFact(parsed.doc))
+    if (!isConcertFact(parsed.doc))
       return {
         bad: { id: doc._id, reason: `${type} is written by the authority only, in its stream`, type },
       };
@@ -73,7 +78,7 @@ export function concertHandler(options: {
     return { fact: parsed.doc };
   };
 
-  const accept = (doc: DecisionDoc): void => {
+  const accept = (doc: DecisionDoc<ConcertDecisionType>): void => {
     state = evolveAuthority(state, doc);
     acceptedAt.set(doc.meta.position, doc.meta.decisionId);
   };
@@ -83,10 +88,11 @@ export function concertHandler(options: {
   const catchUp = async (): Promise<void> => {
     const { startkey, endkey } = streamRange(stream, state.head.nextPosition);
     for await (const page of readRange(db, startkey, endkey)) {
-      const decisions: DecisionDoc[] = [];
+      const decisions: DecisionDoc<ConcertDecisionType>[] = [];
       for (const raw of page) {
         const parsed = parseEventDoc(raw);
-        if (parsed.ok && isDecision(parsed.doc) && parsed.doc.stream === stream) decisions.push(parsed.doc);
+        if (parsed.ok && isConcertDecision(parsed.doc) && parsed.doc.stream === stream)
+          decisions.push(parsed.doc);
         else
           logger.warn(
             { id: raw._id, reason: parsed.ok ? 'not a decision' : parsed.reason },
@@ -121,7 +127,7 @@ export function concertHandler(options: {
       ...state,
       decided: { has: (id) => state.decided.has(id) || tentative.has(id), add: (id) => tentative.add(id) },
     };
-    const docs: DecisionDoc[] = [];
+    const docs: DecisionDoc<ConcertDecisionType>[] = [];
     const bad: Bad[] = [];
     const at = now().toISOString();
     for (const candidate of candidates) {
