@@ -1,12 +1,14 @@
 // `npm run bench`: every benchmark, or the ones named on the command line.
 import { benchAuthority } from './authority.bench';
 import { benchDeskLatency } from './desk-latency.bench';
+import { benchOrders } from './orders.bench';
 import { benchReconnect } from './reconnect.bench';
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
   authority: benchAuthority,
   'desk-latency': benchDeskLatency,
   reconnect: benchReconnect,
+  orders: benchOrders,
 };
 
 async function main(): Promise<void> {
