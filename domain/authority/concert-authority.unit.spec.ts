@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseEventDoc } from '../events/catalogue';
-import type { ConcertDecisionType, ConcertFactType, DecisionDoc, FactDoc } from '../events/catalogue';
+import type { ConcertFactType, DecisionDoc, FactDoc } from '../events/catalogue';
 import { availability } from '../inventory/inventory';
 import { emptyChain, followChain } from '../log/stream';
 import {
@@ -13,7 +13,7 @@ import {
   evolveAuthority,
   initialAuthorityState,
 } from './concert-authority';
-import type { ConcertAuthorityState, Decision } from './concert-authority';
+import type { ConcertAuthorityState, Decision, StreamDecisionType } from './concert-authority';
 
 const concertId = 'kwiat-jabloni-torwar-2026';
 const stream = concertStream(concertId);
@@ -100,7 +100,7 @@ const saleRecorded = (
 /** One authority in memory: its state and the decision documents it has written, in order. */
 type Authority = {
   state: ConcertAuthorityState;
-  written: DecisionDoc<ConcertDecisionType>[];
+  written: DecisionDoc<StreamDecisionType>[];
   nextDecision: number;
 };
 
@@ -135,7 +135,7 @@ const levelOf = (state: ConcertAuthorityState, name: string) => {
 };
 
 /** Rebuilds the authority's state from stored decisions, as on a restart: the chain rule, then evolve. */
-function rebuild(stored: readonly DecisionDoc<ConcertDecisionType>[]) {
+function rebuild(stored: readonly DecisionDoc<StreamDecisionType>[]) {
   const links = stored.map((doc) => ({ ...doc.meta, doc }));
   const { accepted, orphans } = followChain(emptyChain(), links);
   return {

@@ -1,16 +1,10 @@
 // The desk's read model: the box office as one device knows it, folded from the events it holds. Pure and total:
 // any set of documents in any order gives a view, and the same set gives the same view, so it can be rebuilt at will.
-import { evolveDecision } from '../authority/concert-authority';
-import { initialConcertState } from '../concert/concert';
-import type { ConcertState, ExistingConcert } from '../concert/concert';
-import type {
-  AnyEventDoc,
-  ConcertDecisionType,
-  ConcertFactType,
-  DecisionDoc,
-  FactDoc,
-} from '../events/catalogue';
-import { isConcertDecision, isConcertFact } from '../events/catalogue';
+import { evolveStream, initialStreamState, isStreamDecision } from '../authority/concert-authority';
+import type { StreamDecisionType } from '../authority/concert-authority';
+import type { ExistingConcert } from '../concert/concert';
+import type { AnyEventDoc, ConcertFactType, DecisionDoc, FactDoc } from '../events/catalogue';
+import { isConcertFact } from '../events/catalogue';
 import { emptyChain, followChain } from '../log/stream';
 
 /** `requested`: asked for, not decided yet; `rejected`: the authority refused to create it. */
@@ -20,7 +14,7 @@ export type LevelView = {
   name: string;
   capacity: number;
   price: number;
-  /** Seats the authority has allocated, as far as this device has heard. */
+  /** Seats the authority has taken, as far as this device has heard: sold, and held or confirmed for orders. */
   allocated: number;
   left: number;
   /** Seats this desk sold that the authority has not decided yet. */
@@ -85,30 +79,32 @@ export type DeskView = {
   undecided: string[];
 };
 
-type Outcome = { decision: DecisionDoc<ConcertDecisionType> } | { quarantined: string };
+type Outcome = { decision: DecisionDoc<StreamDecisionType> } | { quarantined: string };
 
 export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): DeskView {
   const facts = new Map<string, FactDoc<ConcertFactType>>();
-  const streams = new Map<string, DecisionDoc<ConcertDecisionType>[]>();
+  const streams = new Map<string, DecisionDoc<StreamDecisionType>[]>();
   const quarantined = new Map<string, string>();
   for (const doc of docs) {
     if (isConcertFact(doc)) facts.set(doc._id, doc);
-    else if (isConcertDecision(doc)) streams.set(doc.stream, [...(streams.get(doc.stream) ?? []), doc]);
+    else if (isStreamDecision(doc)) streams.set(doc.stream, [...(streams.get(doc.stream) ?? []), doc]);
     else if (doc.type === 'FactQuarantined') quarantined.set(doc.data.docId, doc.data.reason);
   }
 
-  // Devices fold a stream through its chain like the authority does: an orphaned decision never happened.
+  // Devices fold a stream through its chain like the authority does: an orphaned decision never happened. Seats
+  // held and confirmed for orders count against a level like the seats sold, exactly as the authority counts them.
   const states = new Map<string, { state: ExistingConcert; decidedAt: string | null }>();
   const outcomes = new Map<string, Outcome>();
   for (const decisions of streams.values()) {
     const links = decisions.map((doc) => ({ ...doc.meta, doc }));
-    let state: ConcertState = initialConcertState();
+    const stream = initialStreamState();
     let decidedAt: string | null = null;
     for (const { doc } of followChain(emptyChain(), links).accepted) {
-      state = evolveDecision(state, doc);
+      stream.concert = evolveStream(stream, doc);
       decidedAt = doc.meta.recordedAt;
       outcomes.set(doc.meta.causationId, { decision: doc });
     }
+    const state = stream.concert;
     if (state.status !== 'none') states.set(state.concertId, { state, decidedAt });
   }
   for (const [docId, reason] of quarantined)

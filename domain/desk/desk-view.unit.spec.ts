@@ -98,6 +98,36 @@ const openConcert = decided(...opening);
 const view = (docs: AnyEventDoc[]) => projectDesk(docs, desk);
 
 describe('the desk view', () => {
+  it('counts seats held and confirmed for orders against a level like sales, and gives back an expired hold', () => {
+    // The order flow's requests and a hold's expiry are causes like facts: only their id and meta reach the stream.
+    const cause = (id: string) => ({ ...published, _id: id }) as FactDoc;
+    const seats = { reservationId: 'o1:seats', orderId: 'o1', concertId };
+    const held: Entry = [
+      cause('request:o1:seats:reserve'),
+      {
+        type: 'ReservationPlaced',
+        data: {
+          ...seats,
+          lines: [{ level: 'Golden Circle', quantity: 2 }],
+          heldBy: 'cashier',
+          placedAt: '2026-11-21T20:00:00.000Z',
+          expiresAt: '2026-11-21T20:15:00.000Z',
+        },
+      },
+    ];
+    const expired: Entry = [
+      cause('expiry:o1:seats'),
+      { type: 'ReservationExpired', data: { ...seats, expiredAt: '2026-11-21T20:15:00.000Z' } },
+    ];
+    const s = sale(10, 1);
+    const holding = view([created, published, s, ...decided(...opening, held, [s, allocated(s)])]);
+    expect(holding.concerts[0]?.levels[0]).toMatchObject({ allocated: 3, left: 0 });
+    expect(holding.sales[0]).toMatchObject({ status: 'confirmed' });
+
+    const after = view([created, published, s, ...decided(...opening, held, [s, allocated(s)], expired)]);
+    expect(after.concerts[0]?.levels[0]).toMatchObject({ allocated: 1, left: 2 });
+  });
+
   it('shows a concert asked for but not decided as requested, then as the authority decides it', () => {
     expect(view([created]).concerts[0]).toMatchObject({ concertId, status: 'requested', decidedAt: null });
     expect(view([created, ...openConcert]).concerts[0]).toMatchObject({

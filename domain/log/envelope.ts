@@ -13,8 +13,9 @@ export const factMetaSchema = z.object({
   userId: z.string().min(1).max(100),
   /** The device's clock: informational only, never used to decide anything. */
   recordedAt: isoInstant,
-  correlationId: z.string().min(1).max(100),
-  causationId: z.string().min(1).max(100),
+  // Long enough for the order flow's derived causes (`request:<orderId>:seats:<concertId>:<step>`, `…#<n>`).
+  correlationId: z.string().min(1).max(300),
+  causationId: z.string().min(1).max(300),
 });
 export type FactMeta = z.infer<typeof factMetaSchema>;
 

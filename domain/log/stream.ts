@@ -6,6 +6,8 @@
 // is not the chain's head at its position is an orphan: it was decided on a history that did not happen, and every
 // reader (authority and devices alike) ignores it. The fact it decided simply gets decided again.
 
+import type { DecisionMeta, EventDoc } from './envelope';
+
 const width = 10;
 
 export function decisionDocId(stream: string, position: number): string {
@@ -64,4 +66,38 @@ export function followChain<D extends ChainLink>(
     nextPosition = Math.max(nextPosition, decision.position + 1);
   }
   return { accepted, orphans, head: { decisionId: current, nextPosition } };
+}
+
+/** What a decision document records besides its event: its cause and who decided it, when. */
+export type DecisionContext = { decisionId: string; authorityId: string; now: string };
+
+/**
+ * An authority's decision as the document at its stream's head: caused by `cause` (its id becomes the causationId, and
+ * its conversation carries on), chained after the head's decision.
+ */
+export function streamDecisionDoc(
+  stream: string,
+  head: ChainHead,
+  decision: { type: string; data: unknown },
+  cause: { id: string; correlationId: string },
+  context: DecisionContext,
+): EventDoc<string, unknown, DecisionMeta> {
+  return {
+    _id: decisionDocId(stream, head.nextPosition),
+    type: decision.type,
+    v: 1,
+    stream,
+    data: decision.data,
+    meta: {
+      deviceId: 'authority',
+      userId: 'authority',
+      recordedAt: context.now,
+      correlationId: cause.correlationId,
+      causationId: cause.id,
+      position: head.nextPosition,
+      prev: head.decisionId,
+      decisionId: context.decisionId,
+      authorityId: context.authorityId,
+    },
+  };
 }

@@ -1,34 +1,50 @@
-// The authority for one concert: folds the concert's decision stream into state, decides every new device fact
-// with the domain, and appends the decisions at the next stream positions with create-only writes. A conflict means
-// another writer appended first: reload the stream and decide again. Bad documents are quarantined, never dropped.
+// The authority for one concert: folds the concert's decision stream into state, decides every new device fact and
+// every request of the orders authority with the domain, expires holds on its own clock, and appends the decisions at
+// the next stream positions with create-only writes. A conflict means another writer appended first: reload the
+// stream and decide again. Bad documents are quarantined, never dropped. Reservation and ticket decisions are relayed
+// to the orders database (concert-relay.ts).
 import type { DocumentScope } from 'nano';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import {
   concertStream,
+  decideExpiry,
   decideFact,
+  decideRequest,
   decisionDoc,
   evolveAuthority,
+  expiryCauseId,
+  holdsDue,
   initialAuthorityState,
+  isOrderFlowDecision,
+  isStreamDecision,
+  tentativeView,
 } from '../../domain/authority/concert-authority';
-import type { ConcertAuthorityState } from '../../domain/authority/concert-authority';
-import type { ConcertState } from '../../domain/concert/concert';
-import { isConcertDecision, isConcertFact, parseEventDoc } from '../../domain/events/catalogue';
 import type {
-  ConcertDecisionType,
-  ConcertFactType,
-  DecisionDoc,
-  FactDoc,
-} from '../../domain/events/catalogue';
+  Cause,
+  ConcertAuthorityState,
+  OrderFlowDecisionType,
+  StreamDecision,
+  StreamDecisionType,
+} from '../../domain/authority/concert-authority';
+import type { ConcertState } from '../../domain/concert/concert';
+import { isConcertFact, isRequest, parseEventDoc } from '../../domain/events/catalogue';
+import type { ConcertFactType, DecisionDoc, FactDoc, RequestDoc } from '../../domain/events/catalogue';
 import type { UpcastContext } from '../../domain/events/upcasters';
 import { followChain, parseDecisionDocId, streamRange } from '../../domain/log/stream';
+import { defaultHoldMinutes } from '../../domain/reservation/reservation';
 import { createAll, readRange } from '../store/couch';
 import type { Couch, Doc } from '../store/couch';
+import { concertRelay } from './concert-relay';
 import type { BatchHandler, Change } from './follower';
 import type { Metrics } from './metrics';
 import { quarantineDoc } from './quarantine';
 
-export type ConcertHandler = BatchHandler & { readonly state: ConcertAuthorityState };
+export type ConcertHandler = BatchHandler & {
+  readonly state: ConcertAuthorityState;
+  /** Expires the holds whose time has come (the clock does it every expiryCheckMs while the lease is held). */
+  expireDue: (signal?: AbortSignal) => Promise<void>;
+};
 
 export function concertHandler(options: {
   couch: Couch;
@@ -38,12 +54,37 @@ export function concertHandler(options: {
   logger: Logger;
   metrics: Metrics;
   now?: () => Date;
+  /** How long a hold lasts (the concert sets none yet). */
+  holdMinutes?: number;
+  /** How often holds are checked for expiry while this instance holds the lease; 0 turns the clock off. */
+  expiryCheckMs?: number;
+  /** Where reservation and ticket decisions are relayed (stagedoor-orders). */
+  ordersDatabase?: string;
 }): ConcertHandler {
   const { concertId, authorityId, logger, metrics } = options;
   const now = options.now ?? (() => new Date());
+  const holdMinutes = options.holdMinutes ?? defaultHoldMinutes;
+  const expiryCheckMs = options.expiryCheckMs ?? 1000;
   const db: DocumentScope<Doc> = options.couch.server.use<Doc>(options.dbName);
   const stream = concertStream(concertId);
+  const relay = concertRelay({
+    couch: options.couch,
+    concertId,
+    logger,
+    ...(options.ordersDatabase ? { database: options.ordersDatabase } : {}),
+  });
   let state = initialAuthorityState();
+  /** Reservation and ticket decisions accepted but not relayed yet. */
+  let unrelayed: DecisionDoc<OrderFlowDecisionType>[] = [];
+  /** Stops the expiry clock of the last load. */
+  let stopClock = (): void => undefined;
+  /** Batches, expiries and loads run one at a time: they share the state and the stream's head. */
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
   /** decisionId at each accepted position: a different document showing up there means history was rewritten. */
   let acceptedAt = new Map<number, string>();
   /** Facts whose decision was orphaned: if any is still undecided, the feed must be read again from the start. */
@@ -52,35 +93,53 @@ export function concertHandler(options: {
   type Bad = { id: string; reason: string; type: string | null };
 
   /**
-   * Reads a device document as a fact of this concert, or says why it is not one. Parsed at decision time, against
-   * the state it is decided on: an old version is read as the current one with what the authority knows then
-   * (e.g. the concert's currency, for a sale recorded right after the concert was created).
+   * Reads a document as a device fact or an orders request about this concert, or says why it is neither. Parsed at
+   * decision time, against the state it is decided on: an old version is read as the current one with what the
+   * authority knows then (e.g. the concert's currency, for a sale recorded right after the concert was created).
    */
-  const classify = (doc: Doc, concert: ConcertState): { fact: FactDoc<ConcertFactType> } | { bad: Bad } => {
+  const classify = (
+    doc: Doc,
+    concert: ConcertState,
+  ): { fact: FactDoc<ConcertFactType> } | { request: RequestDoc } | { bad: Bad } => {
     const context: UpcastContext = {
       currencyOf: (id) => (concert.status !== 'none' && id === concertId ? concert.currency : undefined),
     };
     const parsed = parseEventDoc(doc, context);
     if (!parsed.ok) return { bad: { id: doc._id, reason: parsed.reason, type: parsed.type } };
-    const { type } = parsed.doc;
-    if (!isConcertFact(parsed.doc))
+    const read = parsed.doc;
+    const { type } = read;
+    if (!isConcertFact(read) && !isRequest(read))
       return {
         bad: { id: doc._id, reason: `${type} is written by the authority only, in its stream`, type },
       };
-    if (parsed.doc.data.concertId !== concertId)
+    const kind = isConcertFact(read) ? 'fact' : 'request';
+    if (read.data.concertId !== concertId)
       return {
         bad: {
           id: doc._id,
-          reason: `a fact for concert ${parsed.doc.data.concertId} in ${options.dbName}`,
+          reason: `a ${kind} for concert ${read.data.concertId} in ${options.dbName}`,
           type,
         },
       };
-    return { fact: parsed.doc };
+    return isConcertFact(read) ? { fact: read } : { request: read };
   };
 
-  const accept = (doc: DecisionDoc<ConcertDecisionType>): void => {
+  const accept = (doc: DecisionDoc<StreamDecisionType>): void => {
     state = evolveAuthority(state, doc);
     acceptedAt.set(doc.meta.position, doc.meta.decisionId);
+    if (isOrderFlowDecision(doc)) unrelayed.push(doc);
+  };
+
+  /** Relays what was accepted since the last time; kept for the next try when the orders database fails. */
+  const relayAccepted = async (): Promise<void> => {
+    if (unrelayed.length === 0) return;
+    const batch = unrelayed;
+    try {
+      await relay.send(batch);
+      unrelayed = unrelayed.slice(batch.length);
+    } catch (error) {
+      logger.warn({ err: error, pending: unrelayed.length }, 'relaying decisions failed: retrying later');
+    }
   };
   const labels = { concert: concertId };
 
@@ -88,10 +147,10 @@ export function concertHandler(options: {
   const catchUp = async (): Promise<void> => {
     const { startkey, endkey } = streamRange(stream, state.head.nextPosition);
     for await (const page of readRange(db, startkey, endkey)) {
-      const decisions: DecisionDoc<ConcertDecisionType>[] = [];
+      const decisions: DecisionDoc<StreamDecisionType>[] = [];
       for (const raw of page) {
         const parsed = parseEventDoc(raw);
-        if (parsed.ok && isConcertDecision(parsed.doc) && parsed.doc.stream === stream)
+        if (parsed.ok && isStreamDecision(parsed.doc) && parsed.doc.stream === stream)
           decisions.push(parsed.doc);
         else
           logger.warn(
@@ -120,30 +179,48 @@ export function concertHandler(options: {
     for (const e of entries) logger.warn({ id: e.id, reason: e.reason }, 'quarantined');
   };
 
-  /** Decides facts in order and writes the decisions; returns the facts still undecided after a conflict. */
-  const decideAndAppend = async (candidates: Doc[]): Promise<Doc[]> => {
-    const tentative = new Set<string>();
-    let view: ConcertAuthorityState = {
-      ...state,
-      decided: { has: (id) => state.decided.has(id) || tentative.has(id), add: (id) => tentative.add(id) },
-    };
-    const docs: DecisionDoc<ConcertDecisionType>[] = [];
+  /** A document of the feed to decide, or a hold whose time has come. */
+  type Candidate = { doc: Doc } | { expiry: string };
+  const causeIdOf = (c: Candidate): string => ('doc' in c ? c.doc._id : expiryCauseId(c.expiry));
+
+  /** Decides in order and writes the decisions; returns what is still undecided after a conflict. */
+  const decideAndAppend = async (candidates: Candidate[]): Promise<Candidate[]> => {
+    let view = tentativeView(state);
+    const docs: DecisionDoc<StreamDecisionType>[] = [];
     const bad: Bad[] = [];
     const at = now().toISOString();
     for (const candidate of candidates) {
-      const read = classify(candidate, view.concert);
-      if ('bad' in read) {
-        bad.push(read.bad);
-        continue;
+      let decided: { cause: Cause; decision: StreamDecision | undefined } | undefined;
+      if ('expiry' in candidate) decided = decideExpiry(candidate.expiry, view, at);
+      else {
+        const read = classify(candidate.doc, view.concert);
+        if ('bad' in read) {
+          bad.push(read.bad);
+          continue;
+        }
+        decided =
+          'fact' in read
+            ? { cause: read.fact, decision: decideFact(read.fact, view) }
+            : { cause: read.request, decision: decideRequest(read.request, view, { now: at, holdMinutes }) };
       }
-      const { fact } = read;
-      const decision = decideFact(fact, view);
-      if (!decision) continue;
-      const doc = decisionDoc(concertId, view.head, decision, fact, {
+      const decision = decided?.decision;
+      if (!decided || !decision) continue;
+      const doc = decisionDoc(concertId, view.head, decision, decided.cause, {
         decisionId: randomUUID(),
         authorityId,
         now: at,
       });
+      // A decision every reader must be able to read back, or the chain would break at it: the order flow's ids are
+      // chosen elsewhere (a request id too long for a causationId), so check before writing.
+      if (isOrderFlowDecision(doc)) {
+        const check = parseEventDoc(doc);
+        if (!check.ok) {
+          const reason = `its decision could not be recorded: ${check.reason}`;
+          if ('doc' in candidate) bad.push({ id: candidate.doc._id, reason, type: doc.type });
+          else logger.error({ reservation: candidate.expiry, reason }, 'a hold could not be expired');
+          continue;
+        }
+      }
       docs.push(doc);
       view = evolveAuthority(view, doc);
     }
@@ -164,63 +241,118 @@ export function concertHandler(options: {
     logger.info({ at: failed.id }, 'another writer appended first: reloading the stream');
     await catchUp();
     const quarantined = new Set(bad.map((b) => b.id));
-    return candidates.filter((c) => !state.decided.has(c._id) && !quarantined.has(c._id));
+    return candidates.filter((c) => !state.decided.has(causeIdOf(c)) && !quarantined.has(causeIdOf(c)));
+  };
+
+  /** Decides until everything is decided or the session ends, then relays what was accepted. */
+  const decideAll = async (candidates: Candidate[], signal?: AbortSignal): Promise<void> => {
+    let pending = candidates;
+    while (pending.length > 0 && !signal?.aborted) pending = await decideAndAppend(pending);
+    await relayAccepted();
+    metrics.streamPosition.set(labels, state.head.nextPosition);
+  };
+
+  const dueNow = (): Candidate[] => holdsDue(state, now().toISOString()).map((expiry) => ({ expiry }));
+
+  const expireDue = async (signal?: AbortSignal): Promise<void> => {
+    if (signal?.aborted) return;
+    await decideAll(dueNow(), signal);
+  };
+
+  const reload = async (): Promise<'continue' | 'rewind'> => {
+    state = initialAuthorityState();
+    acceptedAt = new Map();
+    orphanedCauses = new Set();
+    unrelayed = [];
+    await catchUp();
+    logger.info({ position: state.head.nextPosition, status: state.concert.status }, 'stream loaded');
+    // A crash may have come between a decision and its relay: write the relays the orders database is missing.
+    const accepted = unrelayed;
+    unrelayed = [];
+    await relay.repair(accepted);
+    const rewind = [...orphanedCauses].some((cause) => !state.decided.has(cause));
+    return rewind ? 'rewind' : 'continue';
+  };
+
+  /** Expires holds on the authority's clock while this session (its lease) lasts. */
+  const startClock = (signal: AbortSignal | undefined): void => {
+    stopClock();
+    if (!signal || signal.aborted || expiryCheckMs <= 0) return;
+    const timer = setInterval(() => {
+      exclusive(() => expireDue(signal)).catch((error: unknown) => {
+        if (!signal.aborted) logger.warn({ err: error }, 'expiring holds failed: trying again');
+      });
+    }, expiryCheckMs);
+    const stop = () => clearInterval(timer);
+    signal.addEventListener('abort', stop, { once: true });
+    stopClock = () => {
+      stop();
+      signal.removeEventListener('abort', stop);
+    };
   };
 
   return {
     get state() {
       return state;
     },
-    async load() {
-      state = initialAuthorityState();
-      acceptedAt = new Map();
-      orphanedCauses = new Set();
-      await catchUp();
-      logger.info({ position: state.head.nextPosition, status: state.concert.status }, 'stream loaded');
-      const rewind = [...orphanedCauses].some((cause) => !state.decided.has(cause));
-      return rewind ? 'rewind' : 'continue';
+    expireDue: (signal) => exclusive(() => expireDue(signal)),
+    async load(signal?: AbortSignal) {
+      stopClock();
+      const outcome = await exclusive(reload);
+      startClock(signal);
+      return outcome;
     },
-    async handle(changes: Change[], signal: AbortSignal) {
-      const candidates: Doc[] = [];
-      let foreignDecisions = false;
-      let rewritten = false;
-      for (const change of changes) {
-        const { id, doc } = change;
-        if (change.deleted || !doc || id.startsWith('_design/') || id.startsWith('quarantine:')) continue;
-        const position = parseDecisionDocId(id);
-        if (position?.stream === stream) {
-          // A decision we did not write ourselves means another authority was active: reload before deciding.
-          if (position.position >= state.head.nextPosition) foreignDecisions = true;
-          // Another document winning at a position we accepted: a cluster conflict that our write lost.
-          else if (
-            acceptedAt.has(position.position) &&
-            decisionIdOf(doc) !== acceptedAt.get(position.position)
-          )
-            rewritten = true;
-          continue;
-        }
-        candidates.push(doc);
-      }
-      metrics.factsSeen.inc(labels, candidates.length);
-      if (rewritten) {
-        // The deterministic winner stands; what we decided after it is orphaned and its facts are decided again.
-        metrics.appendConflicts.inc(labels);
-        logger.warn(
-          'a stream position was won by another writer (cluster conflict): reloading and re-reading',
-        );
-        return this.load();
-      }
-      if (foreignDecisions) await catchUp();
-      // _changes is only partially ordered: one _bulk_docs may come back in any order (the embedded store writes a
-      // batch in parallel). Fact ids are ULIDs from monotonic factories, so id order is each device's write order:
-      // an organizer's "publish" is never decided before the "create" it wrote first in the same upload.
-      candidates.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
-      let pending = candidates;
-      while (pending.length > 0 && !signal.aborted) pending = await decideAndAppend(pending);
-      metrics.streamPosition.set(labels, state.head.nextPosition);
-      return 'continue';
-    },
+    handle: (changes, signal) => exclusive(() => handle(changes, signal)),
   };
+
+  async function handle(changes: Change[], signal: AbortSignal): Promise<'continue' | 'rewind'> {
+    const candidates: Doc[] = [];
+    let foreignDecisions = false;
+    let rewritten = false;
+    for (const change of changes) {
+      const { id, doc } = change;
+      if (change.deleted || !doc || id.startsWith('_design/') || id.startsWith('quarantine:')) continue;
+      const position = parseDecisionDocId(id);
+      if (position?.stream === stream) {
+        // A decision we did not write ourselves means another authority was active: reload before deciding.
+        if (position.position >= state.head.nextPosition) foreignDecisions = true;
+        // Another document winning at a position we accepted: a cluster conflict that our write lost.
+        else if (acceptedAt.has(position.position) && decisionIdOf(doc) !== acceptedAt.get(position.position))
+          rewritten = true;
+        continue;
+      }
+      candidates.push(doc);
+    }
+    metrics.factsSeen.inc(labels, candidates.length);
+    if (rewritten) {
+      // The deterministic winner stands; what we decided after it is orphaned and its facts are decided again.
+      metrics.appendConflicts.inc(labels);
+      logger.warn('a stream position was won by another writer (cluster conflict): reloading and re-reading');
+      return reload();
+    }
+    if (foreignDecisions) await catchUp();
+    // _changes is only partially ordered: one _bulk_docs may come back in any order (the embedded store writes a
+    // batch in parallel). Fact ids are ULIDs from monotonic factories, so id order is each device's write order:
+    // an organizer's "publish" is never decided before the "create" it wrote first in the same upload. A
+    // reservation's requests sort in the order of its steps (reserve before confirm before tickets).
+    const keys = new Map(candidates.map((doc) => [doc._id, orderKey(doc._id)]));
+    candidates.sort((a, b) => compare(keys.get(a._id) ?? a._id, keys.get(b._id) ?? b._id));
+    // Holds whose time has come are expired before the batch is decided: at the authority's moment of deciding,
+    // their seats are free again (a payment that comes later finds the hold expired, as the order is told).
+    await decideAll([...dueNow(), ...candidates.map((doc) => ({ doc }))], signal);
+    return 'continue';
+  }
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const stepRank: Record<string, string> = { reserve: '0', confirm: '1', tickets: '2', release: '3' };
+
+/** A request's sort key puts its step's rank in place of the step's name; any other id is its own key. */
+function orderKey(id: string): string {
+  const match = /^(request:.*):([a-z]+)$/.exec(id);
+  const rank = match?.[2] ? stepRank[match[2]] : undefined;
+  return match?.[1] && rank ? `${match[1]}:${rank}` : id;
 }
 
 function decisionIdOf(doc: Doc): unknown {

@@ -12,8 +12,11 @@ export type { Change } from '../store/couch';
 export type Outcome = 'continue' | 'rewind';
 
 export type BatchHandler = {
-  /** Rebuilds state from the store; called each time the lease is (re)gained. */
-  load: () => Promise<Outcome>;
+  /**
+   * Rebuilds state from the store; called each time the lease is (re)gained. `session` ends when the lease is lost
+   * or the follower stops: work a handler does on its own clock (expiring holds) runs only until then.
+   */
+  load: (session?: AbortSignal) => Promise<Outcome>;
   handle: (changes: Change[], signal: AbortSignal) => Promise<Outcome>;
 };
 
@@ -47,7 +50,7 @@ export function startFollower(options: FollowerOptions): Follower {
   };
 
   const serve = async (session: AbortController): Promise<void> => {
-    const loaded = await handler.load();
+    const loaded = await handler.load(session.signal);
     let since: Seq = (loaded === 'rewind' ? undefined : await checkpoint.load()) ?? 0;
     logger.info({ since }, 'authority active');
     let next = read(since, false, session.signal);
@@ -105,6 +108,7 @@ export function startFollower(options: FollowerOptions): Follower {
         try {
           await serve(session);
         } finally {
+          session.abort(); // the session is over, however it ended: nothing of it may go on
           clearInterval(renewal);
           stopper.signal.removeEventListener('abort', abortSession);
           caughtUp = false;
