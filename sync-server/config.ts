@@ -12,6 +12,14 @@ const schema = z.object({
   LEASE_TTL_MS: z.coerce.number().int().min(1000).default(10_000),
   BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
   STORE_WAIT_MS: z.coerce.number().int().min(0).default(30_000),
+  /** How long an order waits for its seats and cash, in whole minutes (1 to 1440). */
+  ORDER_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** How long a concert holds seats for an order, in whole minutes (1 to 1440). */
+  HOLD_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** How fast the authorities' clock runs: 1 is real time; tests use 60 (a minute a second) to let holds lapse. */
+  CLOCK_RATE: z.coerce.number().positive().max(10_000).default(1),
+  /** Test hook: SIGKILL the process right after appending the first order decision of this type. */
+  CRASH_AFTER_DECISION: z.string().min(1).optional(),
   SEED_DEMO: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -25,6 +33,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new Error(`bad configuration: ${problems}`);
   }
   return parsed.data;
+}
+
+/** The authorities' clock: real time from the start, running CLOCK_RATE times as fast. */
+export function authorityClock(rate: number, start = Date.now()): () => Date {
+  if (rate === 1) return () => new Date();
+  return () => new Date(start + (Date.now() - start) * rate);
 }
 
 /** The URL without its password, for logs and messages. */

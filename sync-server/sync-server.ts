@@ -1,10 +1,11 @@
 // Assembles the sync server: store connection, provisioning, demo data, the authority and the HTTP API.
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { ordersDatabase } from '../domain/events/order-flow';
 import { startAuthority } from './authority/supervisor';
 import { createMetrics } from './authority/metrics';
 import type { Config } from './config';
-import { redact } from './config';
+import { authorityClock, redact } from './config';
 import { seedDemoData } from './demo-data';
 import { buildHttpServer } from './http/server';
 import { authorityDb, catalogueDb, connect, ensureDatabase, ensureEventDatabase } from './store/couch';
@@ -40,6 +41,7 @@ export async function startSyncServer(
   await waitForStore(couch, config.STORE_WAIT_MS);
   await ensureEventDatabase(couch, catalogueDb);
   await ensureDatabase(couch, authorityDb);
+  await ensureEventDatabase(couch, ordersDatabase);
   if (config.SEED_DEMO === '1' && (await seedDemoData(couch))) logger.info('demo concerts seeded');
 
   const metrics = createMetrics();
@@ -50,6 +52,10 @@ export async function startSyncServer(
     metrics,
     leaseTtlMs: config.LEASE_TTL_MS,
     batchSize: config.BATCH_SIZE,
+    now: authorityClock(config.CLOCK_RATE),
+    holdMinutes: config.HOLD_MINUTES,
+    orderSettings: { timeoutMinutes: config.ORDER_TIMEOUT_MINUTES },
+    ...(config.CRASH_AFTER_DECISION ? { crashAfterDecision: config.CRASH_AFTER_DECISION } : {}),
   });
   const app = buildHttpServer({ couch, authority, metrics, logger });
   await app.listen({ host: config.HOST, port: config.PORT });

@@ -122,3 +122,19 @@ export type OrderEventData<K extends OrderEventType> = z.infer<Schemas[K]>;
 export type OrderEvent = { [K in OrderEventType]: { type: K; data: OrderEventData<K> } }[OrderEventType];
 /** What the order decider decides; a cancellation request is the fact a desk writes to ask for one. */
 export type OrderDecision = Exclude<OrderEvent, { type: 'OrderCancellationRequested' }>;
+
+/** The order decider's decisions, as data (the authority writes them in the order's stream). */
+export const orderDecisionTypes = [
+  'OrderPlaced',
+  'OrderSeatsHeld',
+  'OrderSeatsConfirmed',
+  'OrderPaymentCaptured',
+  'OrderTicketsIssued',
+  'OrderInvoiced',
+  'OrderConfirmationSent',
+  'OrderCancelled',
+] as const satisfies readonly OrderDecision['type'][];
+/** Fails to compile when a decision of the order is missing from the list. */
+export const orderDecisionTypesComplete: [OrderDecision['type']] extends [(typeof orderDecisionTypes)[number]]
+  ? true
+  : false = true;

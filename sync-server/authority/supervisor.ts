@@ -1,6 +1,10 @@
-// Runs one leased follower for the catalogue and one per concert database, discovering new concert databases as
-// the catalogue provisions them and by listing the store (another instance may have provisioned them).
+// Runs one leased follower for the catalogue, one for the orders database (the order process) and one per concert
+// database, discovering new concert databases as the catalogue provisions them and by listing the store (another
+// instance may have provisioned them).
 import type { Logger } from 'pino';
+import { defaultOrderSettings } from '../../domain/authority/order-authority';
+import type { OrderSettings } from '../../domain/authority/order-authority';
+import { ordersDatabase } from '../../domain/events/order-flow';
 import { catalogueDb, concertDbPrefix, listConcertDatabases } from '../store/couch';
 import type { Couch } from '../store/couch';
 import { catalogueHandler } from './catalogue-handler';
@@ -9,6 +13,7 @@ import type { ConcertHandler } from './concert-handler';
 import { startFollower } from './follower';
 import type { Follower } from './follower';
 import type { Metrics } from './metrics';
+import { ordersHandler } from './orders-handler';
 
 export type AuthorityOptions = {
   couch: Couch;
@@ -18,6 +23,15 @@ export type AuthorityOptions = {
   leaseTtlMs?: number;
   batchSize?: number;
   discoveryIntervalMs?: number;
+  /** The authorities' clock (tests run it fast); real time by default. */
+  now?: () => Date;
+  /** How long a concert holds seats for an order, in whole minutes. */
+  holdMinutes?: number;
+  orderSettings?: Partial<OrderSettings>;
+  /** How often unpaid orders are checked against their deadline. */
+  orderSweepMs?: number;
+  /** Test hook: the process kills itself right after appending an order decision of this type. */
+  crashAfterDecision?: string;
 };
 
 export type ConcertStatus = {
@@ -28,10 +42,16 @@ export type ConcertStatus = {
   position: number;
 };
 
-export type Authority = { stop: () => Promise<void>; concerts: () => ConcertStatus[] };
+export type OrdersStatus = { leaseHeld: boolean; caughtUp: boolean; orders: number };
+
+export type Authority = {
+  stop: () => Promise<void>;
+  concerts: () => ConcertStatus[];
+  orders: () => OrdersStatus;
+};
 
 export function startAuthority(options: AuthorityOptions): Authority {
-  const { couch, authorityId, logger, metrics } = options;
+  const { couch, authorityId, logger, metrics, now, holdMinutes } = options;
   const leaseTtlMs = options.leaseTtlMs ?? 10_000;
   const batchSize = options.batchSize ?? 1000;
   const workers = new Map<string, { follower: Follower; handler: ConcertHandler; lag: number }>();
@@ -41,7 +61,16 @@ export function startAuthority(options: AuthorityOptions): Authority {
     if (stopped || workers.has(dbName)) return;
     const concertId = dbName.slice(concertDbPrefix.length);
     const log = logger.child({ concert: concertId });
-    const handler = concertHandler({ couch, dbName, concertId, authorityId, logger: log, metrics });
+    const handler = concertHandler({
+      couch,
+      dbName,
+      concertId,
+      authorityId,
+      logger: log,
+      metrics,
+      ...(now ? { now } : {}),
+      ...(holdMinutes ? { holdMinutes } : {}),
+    });
     const entry = {
       handler,
       lag: 0,
@@ -72,6 +101,28 @@ export function startAuthority(options: AuthorityOptions): Authority {
     handler: catalogueHandler({ couch, logger, metrics, onConcertDatabase: follow }),
   });
 
+  const ordersLog = logger.child({ scope: 'orders' });
+  const orders = ordersHandler({
+    couch,
+    authorityId,
+    logger: ordersLog,
+    metrics,
+    ...(now ? { now } : {}),
+    settings: { ...defaultOrderSettings, ...options.orderSettings },
+    ...(options.orderSweepMs !== undefined ? { sweepMs: options.orderSweepMs } : {}),
+    ...(options.crashAfterDecision ? { crashAfter: options.crashAfterDecision } : {}),
+  });
+  const ordersFollower = startFollower({
+    couch,
+    dbName: ordersDatabase,
+    authorityId,
+    logger: ordersLog,
+    leaseTtlMs,
+    batchSize,
+    handler: orders,
+    onLag: (pending) => metrics.lag.set({ concert: 'orders' }, pending),
+  });
+
   const discover = async (): Promise<void> => {
     for (const name of await listConcertDatabases(couch)) follow(name);
   };
@@ -95,10 +146,19 @@ export function startAuthority(options: AuthorityOptions): Authority {
           position: w.handler.state.head.nextPosition,
         };
       }),
+    orders: () => ({
+      leaseHeld: ordersFollower.leaseHeld,
+      caughtUp: ordersFollower.caughtUp,
+      orders: orders.state.orders.size,
+    }),
     async stop() {
       stopped = true;
       clearInterval(discovery);
-      await Promise.all([catalogue.stop(), ...[...workers.values()].map((w) => w.follower.stop())]);
+      await Promise.all([
+        catalogue.stop(),
+        ordersFollower.stop(),
+        ...[...workers.values()].map((w) => w.follower.stop()),
+      ]);
     },
   };
 }

@@ -1,5 +1,5 @@
 // The authority against the real store: concurrent desks, duplicates, crashes, two instances, bad documents.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentScope } from 'nano';
 import { concertDatabase } from '../../domain/authority/concert-authority';
 import type { FactDoc } from '../../domain/events/catalogue';
@@ -12,32 +12,22 @@ import {
   readStream,
   saleFact,
   setUpConcert,
-  spawnSyncServer,
-  startTestStore,
   stopProcess,
   waitFor,
 } from '../support/store';
 import type { SyncServerProcess, TestStore } from '../support/store';
+import { useSpecStore } from '../support/spec-store';
 
 const capacity = 100;
 const price = 19900;
+const spec = useSpecStore();
 let store: TestStore;
-const running: SyncServerProcess[] = [];
-
-beforeAll(async () => {
-  store = await startTestStore();
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => stopProcess(server, 'SIGKILL')));
-});
-afterAll(async () => {
-  await store.dispose();
+beforeAll(() => {
+  store = spec.store;
 });
 
 function syncServer(env: Record<string, string> = {}): SyncServerProcess {
-  const server = spawnSyncServer({ COUCHDB_URL: store.url, LEASE_TTL_MS: '1500', ...env });
-  running.push(server);
-  return server;
+  return spec.syncServer(env);
 }
 
 /** 10 desks × 100 sales of one seat each, written concurrently: bulk and single writes mixed, some twice. */
@@ -221,8 +211,7 @@ describe('bad documents', () => {
   });
 
   it('exits at start with one clear line when the store stays unreachable', async () => {
-    const server = spawnSyncServer({ COUCHDB_URL: 'http://admin:pw@127.0.0.1:9', STORE_WAIT_MS: '500' });
-    running.push(server);
+    const server = spec.syncServer({ COUCHDB_URL: 'http://admin:pw@127.0.0.1:9', STORE_WAIT_MS: '500' });
     expect(await server.exited).toBe(1);
     const lines = server.output().trim().split('\n');
     expect(lines).toHaveLength(1);
