@@ -4,13 +4,17 @@ import { SyncStatus } from './components/sync-status';
 import { useDeskStore } from './components/use-desk';
 import { t } from './i18n';
 import { ConcertsScreen } from './screens/concerts-screen';
+import { OrdersScreen } from './screens/orders-screen';
 import { SellScreen } from './screens/sell-screen';
 
-const screens = { sell: SellScreen, concerts: ConcertsScreen } as const;
+const screens = { sell: SellScreen, orders: OrdersScreen, concerts: ConcertsScreen } as const;
 type Screen = keyof typeof screens;
 
-// The screen lives in the address (#/sell, #/concerts), so a reload stays where the person was.
-const screenOf = (hash: string): Screen => (hash === '#/concerts' ? 'concerts' : 'sell');
+// The screen lives in the address (#/sell, #/orders, #/concerts), so a reload stays where the person was.
+const screenOf = (hash: string): Screen => {
+  const name = hash.replace(/^#\//, '');
+  return Object.hasOwn(screens, name) ? (name as Screen) : 'sell';
+};
 
 export function App() {
   const store = useDeskStore();

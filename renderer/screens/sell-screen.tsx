@@ -7,6 +7,7 @@ import type { ConcertView, LevelView } from '../../domain/desk/desk-view';
 import { concertDatabase } from '../../domain/authority/concert-authority';
 import { StatusChip } from '../components/chip';
 import { clockTime, money } from '../components/format';
+import { LevelField } from '../components/level-field';
 import { useDesk, useDeskStore, useNow } from '../components/use-desk';
 import { t } from '../i18n';
 import { parseAmount } from '../lib/money-input';
@@ -139,25 +140,12 @@ export function SellScreen() {
               {t('sell.notOnSale', { concert: concertLabel(concert), status: t(`status.${concert.status}`) })}
             </p>
           )}
-          <div className="field">
-            <label htmlFor="sell-level">{t('sell.level')}</label>
-            <select
-              id="sell-level"
-              value={level?.name ?? ''}
-              onChange={(e) => choose({ level: e.target.value })}
-              disabled={!concert}
-            >
-              {concert?.levels.map((l) => (
-                <option key={l.name} value={l.name}>
-                  {t('sell.levelOption', {
-                    name: l.name,
-                    price: money(l.price, concert.currency),
-                    left: l.believedLeft,
-                  })}
-                </option>
-              ))}
-            </select>
-          </div>
+          <LevelField
+            id="sell-level"
+            concert={concert}
+            value={level?.name ?? ''}
+            onChange={(name) => choose({ level: name })}
+          />
           <div className="row">
             <label className="field">
               <span>{t('sell.quantity')}</span>

@@ -5,8 +5,11 @@ import { concertDatabase } from '../../domain/authority/concert-authority';
 import { catalogueDatabase, factDatabase } from '../../domain/desk/databases';
 import { projectDesk } from '../../domain/desk/desk-view';
 import type { DeskView } from '../../domain/desk/desk-view';
+import { projectOrders } from '../../domain/desk/order-view';
+import type { OrdersView } from '../../domain/desk/order-view';
 import type { AnyEventDoc, DataOf, FactDoc, FactType } from '../../domain/events/catalogue';
 import { parseEventDoc } from '../../domain/events/catalogue';
+import { ordersDatabase } from '../../domain/events/order-flow';
 import type { Device } from '../device';
 import { openChangeStream } from './change-stream';
 import type { Connection } from './change-stream';
@@ -18,6 +21,8 @@ import type { Replication } from './replication';
 
 export type DeskSnapshot = {
   view: DeskView;
+  /** This desk's open carts and the orders it knows of (domain/desk/order-view.ts). */
+  orders: OrdersView;
   connection: Connection;
   /** This device's facts not yet delivered to the store. */
   waiting: number;
@@ -62,7 +67,14 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   });
 
   const empty: DeskView = { concerts: [], sales: [], requests: [], undecided: [] };
-  let snapshot: DeskSnapshot = { view: empty, connection: changes.connection(), waiting: 0, syncedAt: {} };
+  const noOrders: OrdersView = { carts: [], orders: [], unanswered: [] };
+  let snapshot: DeskSnapshot = {
+    view: empty,
+    orders: noOrders,
+    connection: changes.connection(),
+    waiting: 0,
+    syncedAt: {},
+  };
 
   const replicate = (name: string) => {
     if (!replications.has(name))
@@ -74,23 +86,29 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
 
   // Events re-project the log; a heartbeat of the change stream only refreshes the connection figures.
   let view: DeskView = empty;
+  let orders: OrdersView = noOrders;
   let logChanged = true;
   const refresh = () => {
     if (logChanged) {
       logChanged = false;
       view = projectDesk(docs.values(), device.deviceId);
-      // The desk works every concert it knows of; the catalogue tells it which there are.
+      orders = projectOrders(docs.values(), device.deviceId, view.concerts);
+      // The desk works every concert it knows of; the catalogue tells it which there are. Carts and orders are in
+      // the orders database.
       replicate(catalogueDatabase);
+      replicate(ordersDatabase);
       for (const concert of view.concerts) replicate(concertDatabase(concert.concertId));
     }
     // A fact with a decision was delivered, whether or not this device saw its upload finish.
-    const waiting = view.undecided.filter((id) => !uploaded.has(id)).length;
+    const waiting =
+      view.undecided.filter((id) => !uploaded.has(id)).length +
+      orders.unanswered.filter((id) => !uploaded.has(id)).length;
     const syncedAt: Record<string, number> = {};
     for (const name of replications.keys()) {
       const at = changes.syncedAt(name);
       if (at !== undefined) syncedAt[name] = at;
     }
-    snapshot = { view, connection: changes.connection(), waiting, syncedAt };
+    snapshot = { view, orders, connection: changes.connection(), waiting, syncedAt };
     for (const listener of listeners) listener();
   };
 

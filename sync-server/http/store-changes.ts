@@ -2,6 +2,7 @@
 // so a long-poll per database would starve a desk that works more than a few concerts: the desk waits on this one
 // feed instead and reads a database's _changes only when it has news.
 import type { Logger } from 'pino';
+import { ordersDatabase } from '../../domain/events/order-flow';
 import { catalogueDb, concertDbPrefix } from '../store/couch';
 import type { StoreEndpoint } from '../store/couch';
 
@@ -17,7 +18,8 @@ export type StoreChanges = {
   stop: () => void;
 };
 
-const isWatched = (name: string) => name === catalogueDb || name.startsWith(concertDbPrefix);
+const isWatched = (name: string) =>
+  name === catalogueDb || name === ordersDatabase || name.startsWith(concertDbPrefix);
 
 export function watchStoreChanges(options: {
   store: StoreEndpoint;

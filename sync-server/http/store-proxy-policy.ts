@@ -1,12 +1,15 @@
 // What a browser may ask of the store through the sync server's /couch proxy: the replication of event databases,
 // and nothing else. Until device enrolment (issue 8) the proxy speaks with the store's admin credentials, so this
 // allow-list is the only thing between any local browser and the whole store.
+import { ordersDatabase } from '../../domain/events/order-flow';
 import { factIdPattern } from '../../domain/log/envelope';
 import { catalogueDb, concertDbPrefix } from '../store/couch';
 
 const concertDbName = new RegExp(`^${concertDbPrefix}[a-z0-9][a-z0-9-]*$`);
 
-const isEventDatabase = (name: string) => name === catalogueDb || concertDbName.test(name);
+/** The catalogue, every concert's database and the orders database: what a desk replicates. */
+const isEventDatabase = (name: string) =>
+  name === catalogueDb || name === ordersDatabase || concertDbName.test(name);
 
 /** Endpoints replication uses, by method. Everything else (design docs, single documents, views) is refused. */
 const allowed: Record<string, readonly string[]> = {

@@ -1,19 +1,5 @@
 // Issue 3's scenarios: sales made at desks travel to the authority and back, also after a desk was offline.
 import { expect, test } from './fixtures';
-import type { DeskPage } from './pages/desk-page';
-
-/** A concert of its own per test (the server is shared), created and published from an organizer's device. */
-async function publishedConcert(
-  office: DeskPage,
-  name: string,
-  levels: { name: string; capacity: number; price: string }[],
-) {
-  const artist = `${name} ${Date.now()}`;
-  const concerts = await office.concerts();
-  await concerts.create({ artist, levels });
-  await concerts.publish(artist);
-  return artist;
-}
 
 test('two desks share three Golden Circle seats: the first sale is confirmed, the oversell is rejected', async ({
   openDesk,
@@ -21,7 +7,7 @@ test('two desks share three Golden Circle seats: the first sale is confirmed, th
   const office = await openDesk('Office');
   const deskA = await openDesk('Desk A');
   const deskB = await openDesk('Desk B');
-  const concert = await publishedConcert(office, 'Golden Band', [
+  const concert = await office.publishConcert('Golden Band', [
     { name: 'Golden Circle', capacity: 3, price: '1200' },
   ]);
 
@@ -41,7 +27,7 @@ test('an offline sale is pending and waits to upload, then is confirmed within s
 }) => {
   const office = await openDesk('Office');
   const deskA = await openDesk('Desk A');
-  const concert = await publishedConcert(office, 'Offline Orchestra', [
+  const concert = await office.publishConcert('Offline Orchestra', [
     { name: 'Regular', capacity: 100, price: '350' },
   ]);
   await deskA.openSell();
@@ -60,7 +46,7 @@ test('an offline sale is pending and waits to upload, then is confirmed within s
 test('a reload while offline keeps the pending sale and its status', async ({ openDesk }) => {
   const office = await openDesk('Office');
   const deskA = await openDesk('Desk A');
-  const concert = await publishedConcert(office, 'Reload Quartet', [
+  const concert = await office.publishConcert('Reload Quartet', [
     { name: 'Regular', capacity: 100, price: '350' },
   ]);
   await deskA.openSell();

@@ -21,8 +21,17 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     pino.destination({ dest: 'test-results/e2e-servers.log', sync: true }),
   );
   const store = await startEmbeddedStore({ dataDir, logger: logger.child({ part: 'store' }) });
+  // Orders: holds of one minute on a clock three times as fast, so that a hold lapses within 20 s for the expiry
+  // scenario (orders.e2e.spec.ts) and still leaves time to take the cash in the others.
   const server = await startSyncServer(
-    loadConfig({ COUCHDB_URL: store.url, PORT: '0', SEED_DEMO: '0', LOG_LEVEL: 'info' }),
+    loadConfig({
+      COUCHDB_URL: store.url,
+      PORT: '0',
+      SEED_DEMO: '0',
+      LOG_LEVEL: 'info',
+      HOLD_MINUTES: process.env.HOLD_MINUTES ?? '1',
+      CLOCK_RATE: process.env.CLOCK_RATE ?? '3',
+    }),
     logger.child({ part: 'sync-server' }),
   );
   process.env[serverUrlVariable] = `http://127.0.0.1:${server.port}`;

@@ -2,6 +2,7 @@
 import { expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { ConcertsPage } from './concerts-page';
+import { OrdersPage } from './orders-page';
 
 export type Sale = {
   /** The concert's artist, as the concert picker shows it. */
@@ -21,6 +22,25 @@ export class DeskPage {
 
   async concerts(): Promise<ConcertsPage> {
     return new ConcertsPage(this.page).open();
+  }
+
+  /**
+   * A concert of its own (the server is shared by every test), created and published from this device as an
+   * organizer does; returns its artist, made unique.
+   */
+  async publishConcert(
+    name: string,
+    levels: { name: string; capacity: number; price: string }[],
+  ): Promise<string> {
+    const artist = `${name} ${Date.now()}`;
+    const concerts = await this.concerts();
+    await concerts.create({ artist, levels });
+    await concerts.publish(artist);
+    return artist;
+  }
+
+  async orders(): Promise<OrdersPage> {
+    return new OrdersPage(this.page).open();
   }
 
   async openSell(): Promise<this> {
