@@ -311,7 +311,13 @@ export function decideRequest(
       const available = Object.fromEntries(availability(concert).map((l) => [l.level, l.left]));
       const command = reserveSeatsFor(
         { type: 'ReserveSeats', data: request.data },
-        { now: clock.now, onSale, available, holdMinutes: clock.holdMinutes },
+        {
+          now: clock.now,
+          onSale,
+          available,
+          // The concert's own hold time, else the box office's.
+          holdMinutes: (concert.status !== 'none' && concert.details.holdMinutes) || clock.holdMinutes,
+        },
       );
       return only(reserveOrRefuse(command, current) as OrderFlowDecision[]);
     }

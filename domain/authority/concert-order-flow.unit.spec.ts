@@ -217,11 +217,27 @@ describe('holding seats for an order', () => {
       ]);
   });
 
-  it("holds for the concert's hold time when one is given", () => {
+  it("holds for the box office's hold time when one is given", () => {
     const lines: Line[] = [{ level: 'Regular', quantity: 1 }];
     given(open())
       .when({ request: reserve('o1', lines), now: t0, holdMinutes: 5 })
       .then([placed('o1', lines, at(5)).decision]);
+  });
+
+  it("holds for the concert's own hold time, which wins over the box office's", () => {
+    const lines: Line[] = [{ level: 'Regular', quantity: 1 }];
+    const [creation, publication] = open();
+    if (!creation || !publication) throw new Error('an open concert has a creation and a publication');
+    const withHold = {
+      ...creation,
+      decision: {
+        type: 'ConcertCreated',
+        data: { ...created([10, 4]).data, holdMinutes: 45 },
+      } as StreamDecision,
+    };
+    given([withHold, publication])
+      .when({ request: reserve('o1', lines), now: t0, holdMinutes: 5 })
+      .then([placed('o1', lines, at(45)).decision]);
   });
 
   it('refuses more seats than are left, naming the level, once sales and holds took them', () => {

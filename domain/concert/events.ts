@@ -20,6 +20,8 @@ export const concertDetailsSchema = z.object({
   city: z.string().max(100).default(''),
   startsAt: isoInstant,
   timezone: z.string().min(1).max(64),
+  /** How long a reservation holds this concert's seats before they return; the box office's default when absent. */
+  holdMinutes: z.number().int().min(1).max(1440).optional(),
 });
 export type ConcertDetails = z.infer<typeof concertDetailsSchema>;
 

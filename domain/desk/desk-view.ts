@@ -32,6 +32,8 @@ export type ConcertView = {
   city: string;
   startsAt: string;
   timezone: string;
+  /** Minutes a reservation holds this concert's seats, when the organizer set it (else the box office's default). */
+  holdMinutes?: number;
   currency: string;
   levels: LevelView[];
   /** The authority's reason when it refused to create the concert. */

@@ -16,6 +16,8 @@ export type ConcertInput = {
   /** datetime-local: '2027-06-27T20:00', the venue's wall clock. */
   startsAt: string;
   timezone: string;
+  /** Minutes a reservation holds seats; empty: the box office's default. */
+  holdMinutes: string;
   currency: string;
   levels: LevelInput[];
 };
@@ -31,6 +33,7 @@ export const emptyConcertInput = (timezone: string): ConcertInput => ({
   city: '',
   startsAt: '',
   timezone,
+  holdMinutes: '',
   currency: 'PLN',
   levels: [{ name: '', capacity: '', price: '' }],
 });
@@ -43,6 +46,7 @@ export function inputFromConcert(concert: ConcertView): ConcertInput {
     city: concert.city,
     startsAt: isoToZoned(concert.startsAt, concert.timezone),
     timezone: concert.timezone,
+    holdMinutes: concert.holdMinutes === undefined ? '' : String(concert.holdMinutes),
     currency: concert.currency,
     levels: concert.levels.map((l) => ({
       name: l.name,
@@ -63,6 +67,10 @@ export function validateConcert(
   if (!timezoneOk) fail('timezone', t('form.badTimezone'));
   const startsAt = timezoneOk ? zonedToIso(input.startsAt, input.timezone.trim()) : undefined;
   if (timezoneOk && !startsAt) fail('startsAt', t('form.badStartsAt'));
+  const hold = input.holdMinutes.trim();
+  const holdMinutes = /^\d{1,4}$/.test(hold) ? Number(hold) : undefined;
+  if (hold && (holdMinutes === undefined || holdMinutes < 1 || holdMinutes > 1440))
+    fail('holdMinutes', t('form.badHoldMinutes'));
   const currency = input.currency.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) fail('currency', t('form.badCurrency'));
   if (input.levels.length === 0) fail('levels', t('form.noLevels'));
@@ -90,6 +98,7 @@ export function validateConcert(
     city: input.city.trim(),
     startsAt,
     timezone: input.timezone.trim(),
+    ...(holdMinutes === undefined ? {} : { holdMinutes }),
   };
   return { ok: true, value: { details, currency, levels } };
 }

@@ -10,6 +10,7 @@ const filled: ConcertInput = {
   city: 'Kraków',
   startsAt: '2027-03-14T19:00',
   timezone: 'Europe/Warsaw',
+  holdMinutes: '',
   currency: 'pln',
   levels: [
     { name: 'Regular', capacity: '12000', price: '199' },
@@ -18,6 +19,17 @@ const filled: ConcertInput = {
 };
 
 describe('the concert form', () => {
+  it('takes the concert’s own hold time in whole minutes, or none for the box office’s default', () => {
+    const held = validateConcert({ ...filled, holdMinutes: ' 30 ' });
+    expect(held.ok && held.value.details.holdMinutes).toBe(30);
+    const unset = validateConcert(filled);
+    expect(unset.ok && 'holdMinutes' in unset.value.details).toBe(false);
+    for (const bad of ['0', '1441', '2.5', 'soon']) {
+      const result = validateConcert({ ...filled, holdMinutes: bad });
+      expect(result.ok ? [] : result.errors.map((e) => e.field)).toEqual(['holdMinutes']);
+    }
+  });
+
   it('turns a complete form into the request’s details, currency and levels', () => {
     const result = validateConcert(filled);
     expect(result).toEqual({

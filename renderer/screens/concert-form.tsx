@@ -86,6 +86,7 @@ export function ConcertForm(props: {
           {field('startsAt', t('form.startsAt'), { type: 'datetime-local' })}
           {field('timezone', t('form.timezone'), { list: `${id}-timezones` })}
           {field('currency', t('form.currency'))}
+          {field('holdMinutes', t('form.holdMinutes'), { type: 'number' })}
         </div>
         <datalist id={`${id}-timezones`}>
           {timezones.map((zone) => (
