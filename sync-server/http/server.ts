@@ -37,6 +37,7 @@ export function buildHttpServer(options: {
       status: reachable ? 'ok' : 'store unreachable',
       store: { reachable, ...(storeError ? { error: storeError } : {}) },
       concerts,
+      orders: authority.orders(),
     });
   });
 

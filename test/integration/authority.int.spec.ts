@@ -96,8 +96,11 @@ describe('the authority deciding sales against capacity', () => {
 
     const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
       concerts: { concertId: string; leaseHeld: boolean }[];
+      orders: { leaseHeld: boolean };
     };
     expect(health.concerts.find((c) => c.concertId === concertId)?.leaseHeld).toBe(true);
+    // The orders database has its own leased authority, held by the one instance running.
+    expect(health.orders.leaseHeld).toBe(true);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(
       new RegExp(
