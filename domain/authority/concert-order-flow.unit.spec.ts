@@ -489,6 +489,102 @@ describe('issuing tickets', () => {
   });
 });
 
+describe("a cash sale's tickets", () => {
+  const saleSeats = (n: number) => ({
+    reservationId: `sale:${ulid(n)}`,
+    orderId: `sale-${ulid(n)}`,
+    concertId,
+  });
+  const saleTickets = (n: number, level: Level, quantity: number) =>
+    request('TicketsIssueRequested', 'tickets', {
+      ...saleSeats(n),
+      customerId: `customer-sale-${ulid(n)}`,
+      lines: [{ concertId, level, quantity, unitPrice: prices[level], currency: 'PLN' }],
+    });
+  const saleRefused = (n: number, code: string, message: string, lines: Line[] = []): StreamDecision =>
+    ({ type: 'ReservationRefused', data: { ...saleSeats(n), lines, code, message } }) as StreamDecision;
+  const issuedFor = (n: number) => ({
+    orderId: `sale-${ulid(n)}`,
+    customerId: `customer-sale-${ulid(n)}`,
+    concertId,
+    issuedAt: at(1),
+  });
+  const saleIssued = (n: number): Past => ({
+    cause: saleTickets(n, 'Regular', 2),
+    decision: {
+      type: 'TicketsIssued',
+      data: {
+        ...saleSeats(n),
+        tickets: [1, 2].map((i) => ({
+          ...issuedFor(n),
+          ticketId: `sale:${ulid(n)}:t${i}`,
+          level: 'Regular',
+        })),
+      },
+    },
+    at: at(1),
+  });
+
+  it('issues one ticket per seat the concert allocated, ids derived from the sale, seats counted once', () => {
+    given([...open(), soldPast(11, 'Regular', 2)])
+      .when({ request: saleTickets(11, 'Regular', 2), now: at(1) })
+      .then([saleIssued(11).decision]);
+    const state = fold([...open(), soldPast(11, 'Regular', 2), saleIssued(11)]);
+    expect(left(state, 'Regular')).toBe(8);
+    expect(state.sales.get(ulid(11))).toMatchObject({ level: 'Regular', quantity: 2, ticketed: true });
+  });
+
+  it('issues them once: a second ask is refused', () => {
+    const saleAgain: RequestDoc = { ...saleTickets(11, 'Regular', 2), _id: 'request:again' };
+    given([...open(), soldPast(11, 'Regular', 2), saleIssued(11)])
+      .when({ request: saleAgain, now: at(2) })
+      .then([
+        saleRefused(11, 'already_confirmed', 'Tickets for this sale are issued already.', [
+          { level: 'Regular', quantity: 2 },
+        ]),
+      ]);
+  });
+
+  it('refuses tickets for a sale it never allocated, or for other seats than it allocated', () => {
+    given(open())
+      .when({ request: saleTickets(12, 'Regular', 1), now: at(1) })
+      .then([saleRefused(12, 'unknown_reservation', 'This concert allocated no such sale.')]);
+    given([...open(), soldPast(11, 'Regular', 2)])
+      .when({ request: saleTickets(11, 'Regular', 3), now: at(1) })
+      .then([
+        saleRefused(
+          11,
+          'invalid_quantity',
+          'Tickets for 3 "Regular" seats are asked, but 2 are confirmed: ask for the seats confirmed.',
+          [{ level: 'Regular', quantity: 2 }],
+        ),
+      ]);
+  });
+
+  it("never holds, keeps or gives back a sale's seats for a request", () => {
+    const message = 'These seats were sold at the desk: they are not held, kept or given back for an order.';
+    given([...open(), soldPast(11, 'Regular', 2)])
+      .when({ request: request('ReservationReleaseRequested', 'release', saleSeats(11)), now: at(1) })
+      .then([saleRefused(11, 'already_confirmed', message, [{ level: 'Regular', quantity: 2 }])]);
+    const state = fold([
+      ...open(),
+      soldPast(11, 'Regular', 2),
+      {
+        cause: request('ReservationReleaseRequested', 'release', saleSeats(11)),
+        decision: saleRefused(11, 'already_confirmed', message, [{ level: 'Regular', quantity: 2 }]),
+      },
+    ]);
+    expect(left(state, 'Regular')).toBe(8);
+  });
+
+  it('keeps a batch’s tentative tickets out of the state it was made from', () => {
+    const state = fold([...open(), soldPast(11, 'Regular', 2)]);
+    const view = appendTo(tentativeView(state), saleIssued(11));
+    expect(view.sales.get(ulid(11))?.ticketed).toBe(true);
+    expect(state.sales.get(ulid(11))?.ticketed).toBe(false);
+  });
+});
+
 describe('a tentative view', () => {
   it('takes decisions without changing the state it was made from', () => {
     const state = fold([...open(), placed('o1', [{ level: 'Regular', quantity: 1 }])]);

@@ -379,6 +379,131 @@ describe('the orders authority', () => {
   });
 });
 
+describe('a cash sale at the desk', () => {
+  const saleId = '01KSALE00000000000000000001';
+  const saleOrder = `sale-${saleId}`;
+  const saleSeats = `sale:${saleId}`;
+  const saleRelay = (event: RelayedDecision): Cause => {
+    const decisionDocId = `concert-${torwar}:${String(++position).padStart(10, '0')}`;
+    return must(
+      causeOf({
+        _id: `relay:${decisionDocId}`,
+        type: 'ConcertDecisionRelayed',
+        v: 1,
+        stream: `order-${saleOrder}`,
+        data: { concertId: torwar, decisionDocId, event },
+        meta: { ...meta(decisionDocId), deviceId: 'authority', userId: 'authority' },
+      }),
+    );
+  };
+  const allocated = () =>
+    saleRelay({
+      type: 'SeatsAllocated',
+      data: {
+        saleId,
+        concertId: torwar,
+        level: 'Regular',
+        quantity: 2,
+        unitPrice: 15_000,
+        currency: 'PLN',
+        tendered: 40_000,
+        deviceId: 'desk-7',
+        userId: 'ewa',
+      },
+    });
+  const ticketsFor = () =>
+    saleRelay({
+      type: 'TicketsIssued',
+      data: {
+        reservationId: saleSeats,
+        orderId: saleOrder,
+        concertId: torwar,
+        tickets: [1, 2].map((i) => ({
+          ticketId: `${saleSeats}:t${i}`,
+          orderId: saleOrder,
+          customerId: `customer-${saleOrder}`,
+          concertId: torwar,
+          level: 'Regular',
+          issuedAt: iso(1),
+        })),
+      },
+    });
+
+  it('records the allocated sale as a paid one-line order and asks the concert for its tickets', () => {
+    const authority = new Authority();
+    const [recorded] = authority.decide(allocated());
+    expect(recorded).toMatchObject({
+      _id: `order-${saleOrder}:0000000000`,
+      type: 'OrderRecordedFromSale',
+      data: {
+        orderId: saleOrder,
+        saleId,
+        deviceId: 'desk-7',
+        placedBy: { userId: 'ewa', role: 'desk' },
+        lines: [{ concertId: torwar, level: 'Regular', quantity: 2, unitPrice: 15_000, currency: 'PLN' }],
+        delivery: { kind: 'printed' },
+        placedAt: iso(1),
+        reservations: [{ reservationId: saleSeats, concertId: torwar }],
+        payments: [{ paymentId: paymentIdFor(saleOrder, 'PLN'), amount: 30_000, tendered: 40_000 }],
+      },
+    });
+    expect(authority.state.orders.get(saleOrder)?.order.status).toBe('paid');
+    const [ask] = authority.sent();
+    expect(ask).toMatchObject({
+      _id: `request:${saleSeats}:tickets`,
+      type: 'TicketsIssueRequested',
+      stream: `concert-${torwar}`,
+      data: { reservationId: saleSeats, orderId: saleOrder, customerId: `customer-${saleOrder}` },
+    });
+    expect(authority.decide(allocated())).toEqual([]);
+  });
+
+  it('prints its tickets, invoices it as paid in cash and numbers the invoice; no confirmation without an email', () => {
+    const authority = new Authority();
+    authority.decide(allocated());
+    authority.sent();
+    const finished = authority.decide(ticketsFor());
+    expect(types(finished)).toEqual([
+      'OrderTicketsIssued',
+      'DeliveryMethodChosen',
+      'DeliveryMethodChosen',
+      'InvoiceCreated',
+      'OrderInvoiced',
+      'InvoicePaymentRecorded',
+      'InvoiceNumberAssigned',
+    ]);
+    expect(finished.find((d) => d.type === 'DeliveryMethodChosen')?.data).toMatchObject({
+      method: { kind: 'printed' },
+    });
+    expect(finished.find((d) => d.type === 'InvoiceCreated')?.data).toMatchObject({
+      buyer: { name: 'Walk-in customer', taxId: null },
+      totals: [{ currency: 'PLN', gross: 30_000 }],
+    });
+    expect(finished.find((d) => d.type === 'InvoicePaymentRecorded')?.data).toMatchObject({
+      method: 'cash',
+      amount: 30_000,
+      paidAt: iso(1),
+    });
+    expect(authority.state.orders.get(saleOrder)?.order.status).toBe('invoiced');
+    expect(authority.sent()).toEqual([]);
+
+    // A restart asks for nothing more: the confirmation it would try again finds no email, and decides nothing.
+    const { state, wanted } = restart(authority.log);
+    expect(wanted.requests).toEqual([]);
+    expect(wanted.steps.map((c) => c.step.type === 'policy' && c.step.command.type)).toEqual([
+      'RequestNotification',
+    ]);
+    expect(wanted.steps.map((c) => decideCause(c, state, iso(2)))).toEqual([undefined]);
+  });
+
+  it('asks for the tickets again after a restart until they are issued', () => {
+    const authority = new Authority();
+    authority.decide(allocated());
+    const { wanted } = restart(authority.log);
+    expect(wanted.requests.map((r) => r.doc._id)).toEqual([`request:${saleSeats}:tickets`]);
+  });
+});
+
 describe('what the order refuses or compensates', () => {
   it('refuses a second cart for an order and a card payment, naming the step', () => {
     const authority = new Authority();
