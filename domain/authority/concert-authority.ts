@@ -7,7 +7,6 @@ import type { ConcertCommand, ConcertState } from '../concert/concert';
 import type { ConcertDecision } from '../concert/events';
 import { availability, decideSale, evolveInventory } from '../inventory/inventory';
 import type { InventoryDecision } from '../inventory/events';
-import { saleIdOfReservation, saleOrderIdFor } from '../order/order';
 import { issueTicketsFor, reservationCommandFor, reserveSeatsFor } from '../order/routing';
 import {
   decideReservation,
@@ -75,20 +74,8 @@ export type ReservationBook = {
   values(): Iterable<ReservationEntry>;
 };
 
-/** A cash sale the concert allocated: its order asks for its tickets (reservation `sale:<saleId>`) once. */
-export type SaleEntry = { level: string; quantity: number; ticketed: boolean };
-
-/** The allocated sales by sale id. A Map fits; the sync server layers a batch's tentative changes over it. */
-export type SaleBook = {
-  get(saleId: string): SaleEntry | undefined;
-  set(saleId: string, entry: SaleEntry): unknown;
-};
-
-/**
- * What a concert's stream folds into: the concert (its levels count sold, held and confirmed seats), its holds, and
- * its allocated sales (counted in the levels already: the book only says whose tickets are issued).
- */
-export type ConcertStreamState = { concert: ConcertState; reservations: ReservationBook; sales: SaleBook };
+/** What a concert's stream folds into: the concert (its levels count sold, held and confirmed seats) and its holds. */
+export type ConcertStreamState = { concert: ConcertState; reservations: ReservationBook };
 
 export type ConcertAuthorityState = ConcertStreamState & {
   /** Grows in place: one authority owns its state, and copying a set per event would be quadratic. */
@@ -104,7 +91,6 @@ export const concertDatabase = (concertId: string): string => `${concertDatabase
 export const initialStreamState = (): ConcertStreamState => ({
   concert: initialConcertState(),
   reservations: new Map(),
-  sales: new Map(),
 });
 
 export const initialAuthorityState = (): ConcertAuthorityState => ({
@@ -121,13 +107,8 @@ export function tentativeView(state: ConcertAuthorityState): ConcertAuthoritySta
   const decided = new Set<string>();
   const changed = new Map<string, ReservationEntry>();
   const base = state.reservations;
-  const sales = new Map<string, SaleEntry>();
   return {
     ...state,
-    sales: {
-      get: (id) => sales.get(id) ?? state.sales.get(id),
-      set: (id, entry) => sales.set(id, entry),
-    },
     decided: { has: (id) => state.decided.has(id) || decided.has(id), add: (id) => decided.add(id) },
     reservations: {
       get: (id) => changed.get(id) ?? base.get(id),
@@ -158,24 +139,14 @@ export function evolveAuthority(
 
 /** The concert after one decision of its stream; a reservation's decision also updates its entry in place. */
 export function evolveStream(state: ConcertStreamState, doc: DecisionDoc<StreamDecisionType>): ConcertState {
-  if (!isOrderFlowDecision(doc)) {
-    if (doc.type === 'SeatsAllocated') {
-      const { saleId, level, quantity } = doc.data;
-      state.sales.set(saleId, { level, quantity, ticketed: false });
-    }
-    return evolveDecision(state.concert, doc);
-  }
+  if (!isOrderFlowDecision(doc)) return evolveDecision(state.concert, doc);
   const { reservationId } = doc.data;
   const entry = state.reservations.get(reservationId);
   const before = entry?.reservation ?? initialReservationState();
   switch (doc.type) {
-    case 'TicketsIssued': {
-      const saleId = saleIdOfReservation(reservationId);
-      const sale = saleId === null ? undefined : state.sales.get(saleId);
-      if (saleId !== null && sale) state.sales.set(saleId, { ...sale, ticketed: true });
+    case 'TicketsIssued':
       if (entry) state.reservations.set(reservationId, { ...entry, ticketed: true });
       return state.concert;
-    }
     case 'ReservationPlaced':
     case 'ReservationRefused':
       // A refusal of a later request (confirm, tickets, a second reserve) leaves the reservation as it was.
@@ -325,8 +296,6 @@ export function decideRequest(
   clock: AuthorityClock,
 ): OrderFlowDecision | undefined {
   if (state.decided.has(request._id)) return undefined;
-  const saleId = saleIdOfReservation(request.data.reservationId);
-  if (saleId !== null) return decideForSale(request, saleId, state, clock.now);
   const entry = state.reservations.get(request.data.reservationId);
   const current = entry?.reservation ?? initialReservationState();
   switch (request.type) {
@@ -422,42 +391,6 @@ function issueTickets(
   const lines = reservation.lines;
   if (entry?.ticketed)
     return refusal(request, 'already_confirmed', 'Tickets for this reservation are issued already.', lines);
-  return ticketsFor(request, lines, concert, now);
-}
-
-/**
- * A cash sale's order asks only for its tickets: the seats were the concert's to count when it allocated them, so
- * they are never held, kept or given back by a request. The tickets are issued once, for the seats allocated.
- */
-function decideForSale(
-  request: RequestDoc,
-  saleId: string,
-  state: ConcertAuthorityState,
-  now: string,
-): OrderFlowDecision {
-  const sale = state.sales.get(saleId);
-  const lines = sale ? [{ level: sale.level, quantity: sale.quantity }] : [];
-  if (request.type !== 'TicketsIssueRequested')
-    return refusal(
-      request.data,
-      'already_confirmed',
-      'These seats were sold at the desk: they are not held, kept or given back for an order.',
-      lines,
-    );
-  if (!sale || request.data.orderId !== saleOrderIdFor(saleId))
-    return refusal(request.data, 'unknown_reservation', 'This concert allocated no such sale.');
-  if (sale.ticketed)
-    return refusal(request.data, 'already_confirmed', 'Tickets for this sale are issued already.', lines);
-  return ticketsFor(request.data, lines, state.concert, now);
-}
-
-/** One ticket per seat confirmed (`lines`), ids derived from the reservation, in one decision. */
-function ticketsFor(
-  request: DataOf<'TicketsIssueRequested'>,
-  lines: ReservedLine[],
-  concert: ConcertState,
-  now: string,
-): OrderFlowDecision {
   const asked = request.lines.filter((l) => l.concertId === request.concertId);
   const mismatch = seatsDiffer(asked, lines);
   if (mismatch) return refusal(request, 'invalid_quantity', mismatch, lines);

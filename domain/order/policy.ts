@@ -4,7 +4,6 @@
 //
 //   event                       order now            commands
 //   OrderPlaced                 reserving            ReserveSeats, one per concert
-//   OrderRecordedFromSale       paid (a cash sale)   IssueTickets for its concert (its seats are confirmed already)
 //   OrderSeatsHeld              awaiting_payment     RequestPayment, one per currency still due
 //                               paid (money first)   ConfirmReservation for every held concert
 //                               cancelled            ReleaseReservation (seats held too late)
@@ -85,8 +84,6 @@ export function react(state: OrderState, event: OrderDecision): OrderPolicyComma
         type: 'ReserveSeats',
         data: { ...seats(order, r), lines: r.lines, staff: order.placedBy },
       }));
-    case 'OrderRecordedFromSale':
-      return order.status === 'paid' ? issueTickets(order) : [];
     case 'OrderSeatsHeld':
       if (order.status === 'cancelled') return [release(event.data)];
       if (order.status === 'awaiting_payment')

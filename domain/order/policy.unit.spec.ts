@@ -21,11 +21,6 @@ import {
   payments,
   placed,
   printed,
-  recordedFromSale,
-  saleLine,
-  saleOrderId,
-  saleSeats,
-  saleTicketsIssued,
   seated,
   seats,
   seatsConfirmed,
@@ -67,35 +62,6 @@ const deliver = (concert: 'torwar' | 'spodek'): OrderPolicyCommand[] =>
     type: 'ChooseDeliveryMethod',
     data: { ticketId, orderId, method: printed },
   }));
-
-describe('an order recorded from a cash sale', () => {
-  it('asks for its tickets at once: its seats are confirmed and its money taken', () => {
-    expect(after([], recordedFromSale)).toEqual([
-      {
-        type: 'IssueTickets',
-        data: { reservationId: saleSeats, orderId: saleOrderId, concertId: torwar, lines: [saleLine] },
-      },
-    ]);
-  });
-
-  it('then has them printed, one per ticket, and invoiced like any order; no confirmation without an email', () => {
-    const commands = after([recordedFromSale], saleTicketsIssued);
-    expect(commands.map((c) => c.type)).toEqual([
-      'ChooseDeliveryMethod',
-      'ChooseDeliveryMethod',
-      'CreateInvoice',
-    ]);
-    expect(commands.at(-1)).toEqual({
-      type: 'CreateInvoice',
-      data: {
-        invoiceId: `${saleOrderId}:invoice`,
-        orderId: saleOrderId,
-        lines: [saleLine],
-        payments: [{ paymentId: `${saleOrderId}:payment:PLN`, amount: 30_000, currency: 'PLN' }],
-      },
-    });
-  });
-});
 
 describe('on the way to a paid order', () => {
   it('reserves seats at every concert of a placed order', () => {

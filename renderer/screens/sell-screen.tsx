@@ -4,8 +4,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ConcertView, LevelView } from '../../domain/desk/desk-view';
-import { orderOfSale } from '../../domain/desk/order-view';
-import type { OrderView } from '../../domain/desk/order-view';
 import { concertDatabase } from '../../domain/authority/concert-authority';
 import { StatusChip } from '../components/chip';
 import { clockTime, money } from '../components/format';
@@ -13,7 +11,6 @@ import { LevelField } from '../components/level-field';
 import { useDesk, useDeskStore, useNow } from '../components/use-desk';
 import { t } from '../i18n';
 import { parseAmount } from '../lib/money-input';
-import { OrderStepChip } from './order-panel';
 
 type Choice = { concertId: string; level: string };
 
@@ -303,20 +300,8 @@ function Availability({ concert }: { concert: ConcertView }) {
   );
 }
 
-/** Where the order a confirmed sale became stands: its tickets, then its invoice and number. */
-function SaleOrder(props: { order: OrderView | undefined }) {
-  const { order } = props;
-  if (!order) return null;
-  return (
-    <>
-      <OrderStepChip step={order.step} />
-      {order.invoiceNumber && ` ${order.invoiceNumber}`}
-    </>
-  );
-}
-
 function Sales() {
-  const { view, orders } = useDesk();
+  const { view } = useDesk();
   const concerts = new Map(view.concerts.map((c) => [c.concertId, c]));
   return (
     <section className="panel" aria-labelledby="sales-title">
@@ -334,7 +319,6 @@ function Sales() {
               <th scope="col">{t('sales.total')}</th>
               <th scope="col">{t('sales.status')}</th>
               <th scope="col">{t('sales.reason')}</th>
-              <th scope="col">{t('sales.order')}</th>
             </tr>
           </thead>
           <tbody>
@@ -349,9 +333,6 @@ function Sales() {
                   <StatusChip status={sale.status} large />
                 </td>
                 <td data-testid="sale-reason">{sale.reason ?? ''}</td>
-                <td data-testid="sale-order">
-                  {sale.status === 'confirmed' && <SaleOrder order={orderOfSale(orders, sale.saleId)} />}
-                </td>
               </tr>
             ))}
           </tbody>
