@@ -38,7 +38,8 @@ import type { Couch, Doc } from '../store/couch';
 import { concertRelay } from './concert-relay';
 import type { BatchHandler, Change } from './follower';
 import type { Metrics } from './metrics';
-import { quarantineDoc } from './quarantine';
+import { decisionIdOf, quarantineAll } from './decision-log';
+import type { Unacceptable } from './decision-log';
 
 export type ConcertHandler = BatchHandler & {
   readonly state: ConcertAuthorityState;
@@ -90,7 +91,7 @@ export function concertHandler(options: {
   /** Facts whose decision was orphaned: if any is still undecided, the feed must be read again from the start. */
   let orphanedCauses = new Set<string>();
 
-  type Bad = { id: string; reason: string; type: string | null };
+  type Bad = Unacceptable;
 
   /**
    * Reads a document as a device fact or an orders request about this concert, or says why it is neither. Parsed at
@@ -168,16 +169,13 @@ export function concertHandler(options: {
     }
   };
 
-  const quarantine = async (entries: Bad[]): Promise<void> => {
-    if (entries.length === 0) return;
-    const at = now().toISOString();
-    await createAll(
-      db,
-      entries.map((e) => quarantineDoc(options.dbName, e, at)),
-    );
-    metrics.quarantined.inc(labels, entries.length);
-    for (const e of entries) logger.warn({ id: e.id, reason: e.reason }, 'quarantined');
-  };
+  const quarantine = (entries: Bad[]): Promise<void> =>
+    quarantineAll(db, options.dbName, entries, {
+      at: now().toISOString(),
+      metrics,
+      scope: concertId,
+      logger,
+    });
 
   /** A document of the feed to decide, or a hold whose time has come. */
   type Candidate = { doc: Doc } | { expiry: string };
@@ -353,9 +351,4 @@ function orderKey(id: string): string {
   const match = /^(request:.*):([a-z]+)$/.exec(id);
   const rank = match?.[2] ? stepRank[match[2]] : undefined;
   return match?.[1] && rank ? `${match[1]}:${rank}` : id;
-}
-
-function decisionIdOf(doc: Doc): unknown {
-  const meta = doc.meta;
-  return typeof meta === 'object' && meta !== null && 'decisionId' in meta ? meta.decisionId : undefined;
 }
