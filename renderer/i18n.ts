@@ -95,6 +95,7 @@ const en = {
   'sales.total': 'Total',
   'sales.status': 'Status',
   'sales.reason': 'Authority says',
+  'sales.order': 'Order',
 
   'cart.title': 'Cart',
   'cart.new': 'New cart',

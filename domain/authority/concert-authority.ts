@@ -7,6 +7,7 @@ import type { ConcertCommand, ConcertState } from '../concert/concert';
 import type { ConcertDecision } from '../concert/events';
 import { availability, decideSale, evolveInventory } from '../inventory/inventory';
 import type { InventoryDecision } from '../inventory/events';
+import { ticketIdsFor } from '../order/order';
 import { issueTicketsFor, reservationCommandFor, reserveSeatsFor } from '../order/routing';
 import {
   decideReservation,
@@ -284,10 +285,6 @@ export type AuthorityClock = { now: string; holdMinutes?: number };
 
 /** The cause of a hold's expiry: one per reservation, so it is decided once. */
 export const expiryCauseId = (reservationId: string): string => `expiry:${reservationId}`;
-
-/** Ticket ids derived from the reservation: a decision made again after a crash issues the same tickets. */
-export const ticketIdsFor = (reservationId: string, seats: number): string[] =>
-  Array.from({ length: seats }, (_, i) => `${reservationId}:t${i + 1}`);
 
 /** The decision for a request of the orders authority, or undefined when it was decided before. */
 export function decideRequest(

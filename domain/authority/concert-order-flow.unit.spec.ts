@@ -22,8 +22,8 @@ import {
   initialAuthorityState,
   orderFlowDecisionTypes,
   tentativeView,
-  ticketIdsFor,
 } from './concert-authority';
+import { ticketIdsFor } from '../order/order';
 import type {
   Cause,
   ConcertAuthorityState,

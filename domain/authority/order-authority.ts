@@ -8,6 +8,7 @@
 //   PaymentInitiated fact (cash)            the order's check, then the payment     PaymentSucceeded
 //   OrderCancellationRequested fact         decideOrder CancelOrder                 OrderCancelled
 //   ConcertDecisionRelayed                  orderCommandFor… → decideOrder          OrderSeatsHeld, OrderTicketsIssued…
+//   ConcertDecisionRelayed (SeatsAllocated) orderCommandForSale → decideOrder       OrderRecordedFromSale (paid)
 //   timeout:<orderId> (the clock)           decideOrder TimeOutOrder                OrderCancelled 'timed_out'
 //   <decision id>#<n> (a decision's step)   delivery, invoice, numbering, payment,  DeliveryMethodChosen, InvoiceCreated,
 //                                           notification deciders; the order        InvoiceNumberAssigned, OrderInvoiced…
@@ -22,6 +23,7 @@ import { decideDelivery, evolveDelivery, initialDeliveryState } from '../deliver
 import type { DeliveryState } from '../delivery/delivery';
 import type { DataOf, DecisionDoc, FactDoc, RelayDoc, RequestDoc } from '../events/catalogue';
 import { orderStream } from '../events/order-flow';
+import type { AllocatedSale } from '../events/order-flow';
 import { requestId } from '../events/order-flow';
 import type { RequestStep } from '../events/order-flow';
 import type { Buyer, PriceBasis } from '../finance/events';
@@ -46,6 +48,7 @@ import {
   evolveOrder,
   initialOrderState,
   OrderRuleBroken,
+  saleOrderIdFor,
 } from '../order/order';
 import type { OrderCommand, OrderState } from '../order/order';
 import { orderDecisionTypes } from '../order/events';
@@ -58,6 +61,7 @@ import {
   orderCommandForInvoice,
   orderCommandForPayment,
   orderCommandForReservation,
+  orderCommandForSale,
   orderCommandForTickets,
   placeOrderFromCart,
   refundFor,
@@ -178,6 +182,7 @@ const emptyBook = (orderId: string): OrderBook => ({
 export type Step =
   | { type: 'place'; confirmed: CartEventData<'CartConfirmed'> }
   | { type: 'cash'; initiated: DataOf<'PaymentInitiated'> }
+  | { type: 'sale'; sale: AllocatedSale }
   | { type: 'order'; command: OrderCommand }
   | { type: 'timeout' }
   | {
@@ -218,6 +223,11 @@ export function causeOf(doc: FactDoc | RelayDoc): Cause | undefined {
       return cause(doc.data.orderId, { type: 'order', command: { type: 'CancelOrder', data: doc.data } });
     case 'ConcertDecisionRelayed': {
       const { event } = doc.data;
+      if (event.type === 'SeatsAllocated') {
+        // The authority's clock is added when it is decided.
+        const sale = event.data;
+        return cause(saleOrderIdFor(sale.saleId), { type: 'sale', sale });
+      }
       const command =
         event.type === 'TicketsIssued'
           ? orderCommandForTickets(
@@ -281,6 +291,8 @@ export function decideCause(
       }
       case 'cash':
         return inOrder(takeCash(step.initiated, book));
+      case 'sale':
+        return inOrder(decideOrder(orderCommandForSale(step.sale, now), book.order));
       case 'order':
         return inOrder(decideOrder(step.command, book.order));
       case 'timeout':
@@ -317,6 +329,8 @@ function stepName(step: Step): string {
       return 'PlaceOrder';
     case 'cash':
       return 'TakePayment';
+    case 'sale':
+      return 'RecordSale';
     case 'timeout':
       return 'TimeOutOrder';
     default:
@@ -487,15 +501,22 @@ function evolveBook(
     case 'OrderStepRefused':
       return book;
     case 'PaymentSucceeded': {
-      // Cash is initiated and captured in one decision: the payment's history starts with its initiation.
-      const { paymentId, orderId, amount, currency } = doc.data;
-      const method = { kind: 'cash' as const, tendered: amount, change: 0 };
-      const initiated = evolvePayment(initialPaymentState(), {
-        type: 'PaymentInitiated',
-        data: { paymentId, orderId, amount, currency, method },
-      });
-      const state = evolvePayment(initiated, doc);
-      return { ...book, payments: { ...book.payments, [paymentId]: { state, paidAt: doc.meta.recordedAt } } };
+      const { paymentId } = doc.data;
+      const payment = cashCaptured(doc.data, doc.data.amount, doc.meta.recordedAt);
+      return { ...book, payments: { ...book.payments, [paymentId]: payment } };
+    }
+    case 'OrderRecordedFromSale': {
+      // A cash sale's money was taken at the desk: its payment is captured as the order is recorded.
+      const { orderId } = doc.data;
+      const payments = { ...book.payments };
+      for (const { paymentId, amount, currency, tendered } of doc.data.payments)
+        payments[paymentId] = cashCaptured(
+          { paymentId, orderId, amount, currency },
+          tendered,
+          doc.data.placedAt,
+        );
+      const order = evolveOrder(book.order, doc);
+      return { ...book, order, payments, correlationId: doc.meta.correlationId };
     }
     case 'PaymentFailed':
     case 'PaymentRefunded': {
@@ -521,6 +542,21 @@ function evolveBook(
       return { ...book, order, correlationId };
     }
   }
+}
+
+/** Cash is initiated and captured in one decision: the payment's history starts with its initiation. */
+function cashCaptured(
+  data: { paymentId: string; orderId: string; amount: number; currency: string },
+  tendered: number,
+  paidAt: string,
+): Payment {
+  const paidIn = Math.max(tendered, data.amount);
+  const method = { kind: 'cash' as const, tendered: paidIn, change: paidIn - data.amount };
+  const initiated = evolvePayment(initialPaymentState(), {
+    type: 'PaymentInitiated',
+    data: { ...data, method },
+  });
+  return { state: evolvePayment(initiated, { type: 'PaymentSucceeded', data }), paidAt };
 }
 
 const localPolicyTypes = [

@@ -379,6 +379,95 @@ describe('the orders authority', () => {
   });
 });
 
+describe('a cash sale at the desk', () => {
+  const saleId = '01KSALE00000000000000000001';
+  const saleOrder = `sale-${saleId}`;
+  const saleSeats = `sale:${saleId}`;
+  const saleRelay = (event: RelayedDecision): Cause => {
+    const decisionDocId = `concert-${torwar}:${String(++position).padStart(10, '0')}`;
+    return must(
+      causeOf({
+        _id: `relay:${decisionDocId}`,
+        type: 'ConcertDecisionRelayed',
+        v: 1,
+        stream: `order-${saleOrder}`,
+        data: { concertId: torwar, decisionDocId, event },
+        meta: { ...meta(decisionDocId), deviceId: 'authority', userId: 'authority' },
+      }),
+    );
+  };
+  const allocated = () =>
+    saleRelay({
+      type: 'SeatsAllocated',
+      data: {
+        saleId,
+        concertId: torwar,
+        level: 'Regular',
+        quantity: 2,
+        unitPrice: 15_000,
+        currency: 'PLN',
+        tendered: 40_000,
+        deviceId: 'desk-7',
+        userId: 'ewa',
+      },
+    });
+
+  it('records the allocated sale as a ticketed one-line order, prints, invoices and numbers it, asking nothing', () => {
+    const authority = new Authority();
+    const finished = authority.decide(allocated());
+    expect(finished[0]).toMatchObject({
+      _id: `order-${saleOrder}:0000000000`,
+      type: 'OrderRecordedFromSale',
+      data: {
+        orderId: saleOrder,
+        saleId,
+        deviceId: 'desk-7',
+        placedBy: { userId: 'ewa', role: 'desk' },
+        lines: [{ concertId: torwar, level: 'Regular', quantity: 2, unitPrice: 15_000, currency: 'PLN' }],
+        delivery: { kind: 'printed' },
+        placedAt: iso(1),
+        reservations: [
+          { reservationId: saleSeats, concertId: torwar, ticketIds: [`${saleSeats}:t1`, `${saleSeats}:t2`] },
+        ],
+        payments: [{ paymentId: paymentIdFor(saleOrder, 'PLN'), amount: 30_000, tendered: 40_000 }],
+      },
+    });
+    expect(types(finished)).toEqual([
+      'OrderRecordedFromSale',
+      'DeliveryMethodChosen',
+      'DeliveryMethodChosen',
+      'InvoiceCreated',
+      'OrderInvoiced',
+      'InvoicePaymentRecorded',
+      'InvoiceNumberAssigned',
+    ]);
+    expect(finished.find((d) => d.type === 'DeliveryMethodChosen')?.data).toMatchObject({
+      method: { kind: 'printed' },
+    });
+    expect(finished.find((d) => d.type === 'InvoiceCreated')?.data).toMatchObject({
+      buyer: { name: 'Walk-in customer', taxId: null },
+      totals: [{ currency: 'PLN', gross: 30_000 }],
+    });
+    expect(finished.find((d) => d.type === 'InvoicePaymentRecorded')?.data).toMatchObject({
+      method: 'cash',
+      amount: 30_000,
+      paidAt: iso(1),
+    });
+    expect(authority.state.orders.get(saleOrder)?.order.status).toBe('invoiced');
+    // The concert issued the seats when it allocated them: the order asks it for nothing.
+    expect(authority.sent()).toEqual([]);
+    expect(authority.decide(allocated())).toEqual([]);
+
+    // A restart asks for nothing more: the confirmation it would try again finds no email, and decides nothing.
+    const { state, wanted } = restart(authority.log);
+    expect(wanted.requests).toEqual([]);
+    expect(wanted.steps.map((c) => c.step.type === 'policy' && c.step.command.type)).toEqual([
+      'RequestNotification',
+    ]);
+    expect(wanted.steps.map((c) => decideCause(c, state, iso(2)))).toEqual([undefined]);
+  });
+});
+
 describe('what the order refuses or compensates', () => {
   it('refuses a second cart for an order and a card payment, naming the step', () => {
     const authority = new Authority();

@@ -13,7 +13,7 @@ import { isDecision } from '../events/catalogue';
 import { emptyChain, followChain } from '../log/stream';
 import { orderDecisionTypes } from '../order/events';
 import type { OrderDecision } from '../order/events';
-import { confirmationIdFor, evolveOrder, initialOrderState } from '../order/order';
+import { confirmationIdFor, evolveOrder, initialOrderState, saleOrderIdFor } from '../order/order';
 import type { OrderState, PlacedOrder } from '../order/order';
 import type { ConcertView } from './desk-view';
 
@@ -455,6 +455,12 @@ export function orderNumberFrom(bytes: ArrayLike<number>): string {
 export function findOrder(view: OrdersView, typed: string): OrderView | undefined {
   const number = normalizeOrderNumber(typed);
   return view.orders.find((order) => order.orderId === number);
+}
+
+/** The order a cash sale became once the concert allocated it, when the desk has heard of it. */
+export function orderOfSale(view: OrdersView, saleId: string): OrderView | undefined {
+  const orderId = saleOrderIdFor(saleId);
+  return view.orders.find((order) => order.orderId === orderId);
 }
 
 /** This desk's orders confirmed at or after `since` (the start of the desk's day), newest first. */

@@ -22,6 +22,7 @@ import {
   findOrder,
   normalizeOrderNumber,
   orderNumberFrom,
+  orderOfSale,
   projectOrders,
 } from './order-view';
 
@@ -461,6 +462,52 @@ describe('the desk view of orders', () => {
     expect(findOrder(view, ' 7kq2 m9xd ')?.orderId).toBe(orderId);
     expect(findOrder(view, 'aaaabbbb')?.mine).toBe(false);
     expect(findOrder(view, 'ZZZZ-ZZZZ')).toBeUndefined();
+  });
+});
+
+describe('the order a cash sale became', () => {
+  it('shows its step and its invoice number, paid in cash with nothing due', () => {
+    const saleId = ulid();
+    const orderId = `sale-${saleId}`;
+    const stream = chain(orderStream(orderId));
+    const relayed = { _id: `relay:concert-${concertA}:0000000003` };
+    const line = { concertId: concertA, level: 'Regular', quantity: 2, unitPrice: 15_000, currency: 'PLN' };
+    stream.add(relayed, 'OrderRecordedFromSale', {
+      orderId,
+      saleId,
+      deviceId: desk,
+      placedBy: staff,
+      lines: [line],
+      totals: [{ currency: 'PLN', amount: 30_000 }],
+      delivery: { kind: 'printed' },
+      placedAt: '2026-11-21T10:00:05.000Z',
+      reservations: [
+        {
+          reservationId: `sale:${saleId}`,
+          concertId: concertA,
+          lines: [{ level: 'Regular', quantity: 2 }],
+          ticketIds: [`sale:${saleId}:t1`, `sale:${saleId}:t2`],
+        },
+      ],
+      payments: [
+        { paymentId: paymentIdFor(orderId, 'PLN'), amount: 30_000, currency: 'PLN', tendered: 30_000 },
+      ],
+    });
+    const ticketed = orderOfSale(projectOrders(stream.docs, desk, concerts), saleId);
+    expect(ticketed).toMatchObject({ step: 'ticketed', due: [], payments: [{ status: 'captured' }], tickets: 2 });
+
+    stream.add({ _id: 'invoice-created' }, 'OrderInvoiced', { orderId, invoiceId: invoiceIdFor(orderId) });
+    const numbers = chain('invoice-numbers-FV-2026');
+    numbers.add({ _id: 'paid-in-full' }, 'InvoiceNumberAssigned', {
+      series: 'FV',
+      year: 2026,
+      sequence: 7,
+      number: 'FV/2026/000007',
+      documentId: invoiceIdFor(orderId),
+    });
+    const invoiced = orderOfSale(projectOrders([...stream.docs, ...numbers.docs], desk, concerts), saleId);
+    expect(invoiced).toMatchObject({ step: 'invoiced', tickets: 2, invoiceNumber: 'FV/2026/000007' });
+    expect(orderOfSale(projectOrders(stream.docs, desk, concerts), ulid())).toBeUndefined();
   });
 });
 

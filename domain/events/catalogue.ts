@@ -121,6 +121,8 @@ export const eventCatalogue = {
 
   // The orders authority's decisions, in the order's stream (`order-<orderId>`):
   OrderPlaced: decision(orderEventSchemas.OrderPlaced),
+  /** A desk's cash sale the concert allocated, as a paid one-line order (cause: the SeatsAllocated relayed). */
+  OrderRecordedFromSale: decision(orderEventSchemas.OrderRecordedFromSale),
   OrderSeatsHeld: decision(orderEventSchemas.OrderSeatsHeld),
   OrderSeatsConfirmed: decision(orderEventSchemas.OrderSeatsConfirmed),
   OrderPaymentCaptured: decision(orderEventSchemas.OrderPaymentCaptured),

@@ -13,9 +13,12 @@
 //                         InvoiceNumberAssigned, OrderInvoiced, NotificationRequested
 //   OrderCancelled ─► request:<reservationId>:release ──► ReservationReleased; PaymentRefunded (cash back)
 //   (a concert expires a hold itself, on its clock: ReservationExpired ──► relay ──► OrderCancelled)
+//   A desk's cash sale: SaleRecorded (desk fact) ──► SeatsAllocated ──► relay ──► OrderRecordedFromSale (paid)
+//                                  └─ request:sale:<saleId>:tickets ──► TicketsIssued ──► relay ──► as above
 import { z } from 'zod';
 import { cartLineSchema } from '../cart/events';
 import { concertIdSchema } from '../concert/events';
+import { inventoryDecisionSchemas } from '../inventory/events';
 import { reservationEventSchemas, reservedLineSchema, staffSchema } from '../reservation/events';
 import { ticketEventSchemas } from '../ticket/events';
 
@@ -33,6 +36,17 @@ export const relayId = (decisionDocId: string): string => `${relayIdPrefix}${dec
 const id = z.string().min(1).max(200);
 const seats = { reservationId: id, orderId: id, concertId: concertIdSchema };
 
+/** A sale the concert allocated, with what its order needs of the sale recorded at the desk. */
+export const allocatedSaleSchema = inventoryDecisionSchemas.SeatsAllocated.extend({
+  unitPrice: z.number().int().nonnegative(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  /** The cash handed over. */
+  tendered: z.number().int().nonnegative(),
+  deviceId: id,
+  userId: z.string().min(1).max(100),
+});
+export type AllocatedSale = z.infer<typeof allocatedSaleSchema>;
+
 /** The concert-side decisions the order process hears of. */
 export const relayedDecisionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ReservationPlaced'), data: reservationEventSchemas.ReservationPlaced }),
@@ -44,6 +58,7 @@ export const relayedDecisionSchema = z.discriminatedUnion('type', [
     type: z.literal('TicketsIssued'),
     data: z.object({ ...seats, tickets: z.array(ticketEventSchemas.TicketIssued).min(1).max(1000) }),
   }),
+  z.object({ type: z.literal('SeatsAllocated'), data: allocatedSaleSchema }),
 ]);
 export type RelayedDecision = z.infer<typeof relayedDecisionSchema>;
 

@@ -68,6 +68,42 @@ export const orderEventSchemas = {
       z.object({ paymentId: id, amount: z.number().int().positive(), currency: totalSchema.shape.currency }),
     ),
   }),
+  /**
+   * A cash sale the concert allocated at the desk, recorded as a one-line order that is paid and ticketed already:
+   * its id is `sale-<saleId>`, its reservation `sale:<saleId>`, its tickets `sale:<saleId>:t<n>` (the concert issued
+   * those seats when it allocated them), and it goes on like any ticketed order (delivery, invoice).
+   */
+  OrderRecordedFromSale: z.object({
+    ...order,
+    saleId: id,
+    /** The desk that sold, and who sold. */
+    deviceId: id,
+    placedBy: staffSchema,
+    lines: z.array(cartLineSchema).length(1),
+    totals: z.array(totalSchema).min(1),
+    delivery: deliveryMethodSchema,
+    /** The authority's clock. */
+    placedAt: isoInstant,
+    reservations: z
+      .array(
+        z.object({
+          reservationId: id,
+          concertId: concertIdSchema,
+          lines: z.array(reservedLineSchema).min(1),
+          ticketIds: z.array(id).min(1).max(1000),
+        }),
+      )
+      .length(1),
+    /** Captured already, in cash: none for a free sale. */
+    payments: z.array(
+      z.object({
+        paymentId: id,
+        amount: z.number().int().positive(),
+        currency: totalSchema.shape.currency,
+        tendered: z.number().int().nonnegative(),
+      }),
+    ),
+  }),
   OrderSeatsHeld: z.object({
     ...order,
     reservationId: id,
@@ -106,6 +142,7 @@ export const orderEventSchemas = {
 
 export const orderEventWriters = {
   OrderPlaced: 'authority',
+  OrderRecordedFromSale: 'authority',
   OrderSeatsHeld: 'authority',
   OrderSeatsConfirmed: 'authority',
   OrderPaymentCaptured: 'authority',
@@ -126,6 +163,7 @@ export type OrderDecision = Exclude<OrderEvent, { type: 'OrderCancellationReques
 /** The order decider's decisions, as data (the authority writes them in the order's stream). */
 export const orderDecisionTypes = [
   'OrderPlaced',
+  'OrderRecordedFromSale',
   'OrderSeatsHeld',
   'OrderSeatsConfirmed',
   'OrderPaymentCaptured',

@@ -1,7 +1,7 @@
 // The order's events at the edge: who writes each, and the schemas the order's decisions pass.
 import { describe, expect, it } from 'vitest';
 import { orderEventSchemas, orderEventWriters } from './events';
-import { anna, cancelled, completed, orderId, placed, spodek } from './order.fixtures';
+import { anna, cancelled, completed, orderId, placed, recordedFromSale, spodek } from './order.fixtures';
 
 describe("the order's events", () => {
   it('are decided by the authority, but for the request a desk writes to cancel an order', () => {
@@ -11,7 +11,11 @@ describe("the order's events", () => {
   });
 
   it('pass their schema as the order decides them', () => {
-    const events = [...completed, cancelled('reservation_refused', 'Sold out.', { concertId: spodek })];
+    const events = [
+      ...completed,
+      cancelled('reservation_refused', 'Sold out.', { concertId: spodek }),
+      recordedFromSale,
+    ];
     const decisions = Object.keys(orderEventSchemas).filter((t) => t !== 'OrderCancellationRequested');
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(decisions));
     for (const event of events) expect(orderEventSchemas[event.type].parse(event.data)).toEqual(event.data);

@@ -120,3 +120,57 @@ export const cancelledByStaff = [
   seatsHeld('torwar'),
   cancelled('cancelled_by_staff', 'Cancelled at the desk.'),
 ];
+
+// A cash sale at the desk, allocated by the concert, recorded as a one-line order.
+export const saleId = '01JD7SALE0000000000000001';
+export const saleOrderId = `sale-${saleId}`;
+export const saleSeats = `sale:${saleId}`;
+export const saleLine: CartLine = {
+  concertId: torwar,
+  level: 'Regular',
+  quantity: 2,
+  unitPrice: 15_000,
+  currency: 'PLN',
+};
+export const recordSale = (
+  overrides: Partial<Extract<OrderCommand, { type: 'RecordSale' }>['data']> = {},
+): OrderCommand => ({
+  type: 'RecordSale',
+  data: {
+    saleId,
+    concertId: torwar,
+    level: 'Regular',
+    quantity: 2,
+    unitPrice: 15_000,
+    currency: 'PLN',
+    tendered: 40_000,
+    deviceId: 'desk-4',
+    soldBy: anna,
+    recordedAt: placedAt,
+    ...overrides,
+  },
+});
+export const recordedFromSale: OrderDecision = {
+  type: 'OrderRecordedFromSale',
+  data: {
+    orderId: saleOrderId,
+    saleId,
+    deviceId: 'desk-4',
+    placedBy: anna,
+    lines: [saleLine],
+    totals: [{ currency: 'PLN', amount: 30_000 }],
+    delivery: printed,
+    placedAt,
+    reservations: [
+      {
+        reservationId: saleSeats,
+        concertId: torwar,
+        lines: [{ level: 'Regular', quantity: 2 }],
+        ticketIds: [`${saleSeats}:t1`, `${saleSeats}:t2`],
+      },
+    ],
+    payments: [
+      { paymentId: `${saleOrderId}:payment:PLN`, amount: 30_000, currency: 'PLN', tendered: 40_000 },
+    ],
+  },
+};

@@ -36,6 +36,23 @@ export type OrderCommand =
         timeoutMinutes?: number;
       };
     }
+  | {
+      type: 'RecordSale';
+      data: {
+        saleId: string;
+        concertId: string;
+        level: string;
+        quantity: number;
+        unitPrice: number;
+        currency: string;
+        /** The cash handed over at the desk. */
+        tendered: number;
+        deviceId: string;
+        soldBy: Staff;
+        /** The authority's clock. */
+        recordedAt: string;
+      };
+    }
   | { type: 'RecordSeatsHeld'; data: { orderId: string; reservationId: string; expiresAt: string } }
   | { type: 'RecordReservationRefused'; data: { orderId: string; reservationId: string; message: string } }
   | { type: 'RecordSeatsConfirmed'; data: { orderId: string; reservationId: string } }
@@ -58,6 +75,7 @@ export type OrderCommand =
 /** Every command type, as data: the rule set of who may do what is checked against it (users/permissions). */
 export const orderCommandTypes = [
   'PlaceOrder',
+  'RecordSale',
   'RecordSeatsHeld',
   'RecordReservationRefused',
   'RecordSeatsConfirmed',
@@ -92,7 +110,11 @@ export type OrderStatus =
 export type PlacedOrder = {
   status: OrderStatus;
   orderId: string;
+  /** The confirmed cart it was placed from; empty for an order recorded from a cash sale. */
   cartId: string;
+  /** The cash sale it was recorded from, or null for an order placed from a cart. */
+  saleId: string | null;
+  /** The desk session that placed it; for a cash sale, the desk that sold. */
   deskSessionId: string;
   placedBy: Staff;
   placedAt: string;
@@ -116,6 +138,19 @@ export const reservationIdFor = (orderId: string, concertId: string): string =>
   `${orderId}:seats:${concertId}`;
 export const paymentIdFor = (orderId: string, currency: string): string => `${orderId}:payment:${currency}`;
 export const refundIdFor = (paymentId: string): string => `${paymentId}:refund`;
+/** A cash sale's order and the concert's reservation for it are named after the sale: recorded twice, it is one order. */
+export const saleOrderIdFor = (saleId: string): string => `sale-${saleId}`;
+const saleReservationPrefix = 'sale:';
+export const saleReservationIdFor = (saleId: string): string => `${saleReservationPrefix}${saleId}`;
+/** The sale a reservation id names, or null for an order's reservation. */
+export const saleIdOfReservation = (reservationId: string): string | null =>
+  reservationId.startsWith(saleReservationPrefix) ? reservationId.slice(saleReservationPrefix.length) : null;
+/**
+ * Ticket ids derived from the reservation: a decision made again after a crash issues the same tickets. A cash sale's
+ * tickets are its reservation's (`sale:<saleId>:t<n>`): the concert issued its seats when it allocated them.
+ */
+export const ticketIdsFor = (reservationId: string, seats: number): string[] =>
+  Array.from({ length: seats }, (_, i) => `${reservationId}:t${i + 1}`);
 export const invoiceIdFor = (orderId: string): string => `${orderId}:invoice`;
 /** The notification context's own id for the order's payment confirmation (one per kind and cause). */
 export const confirmationIdFor = (orderId: string): string =>
@@ -130,6 +165,7 @@ const broken = (code: OrderRejectionCode, message: string) => new OrderRuleBroke
 
 export function decideOrder(command: OrderCommand, state: OrderState): OrderDecision[] {
   if (command.type === 'PlaceOrder') return place(command.data, state);
+  if (command.type === 'RecordSale') return recordSale(command.data, state);
   if (state.status === 'none' || state.orderId !== command.data.orderId)
     throw broken('unknown_order', 'There is no such order.');
   const order = state;
@@ -273,13 +309,7 @@ function place(
         `"${line.level}" for ${line.concertId} is in the order twice: merge the lines.`,
       );
     seen.add(key);
-    if (!Number.isInteger(line.quantity) || line.quantity < 1)
-      throw broken('invalid_line', `"${line.level}" needs a whole number of tickets, at least one.`);
-    if (!Number.isInteger(line.unitPrice) || line.unitPrice < 0 || !/^[A-Z]{3}$/.test(line.currency))
-      throw broken(
-        'invalid_line',
-        `"${line.level}" needs a price in minor units and a currency code such as PLN.`,
-      );
+    checkLine(line);
   }
   const timeoutMinutes = data.timeoutMinutes ?? defaultOrderTimeoutMinutes;
   if (!Number.isInteger(timeoutMinutes) || timeoutMinutes < 1 || timeoutMinutes > longestTimeoutMinutes)
@@ -313,6 +343,63 @@ function place(
         placedAt,
         expiresAt,
         reservations,
+        payments,
+      },
+    },
+  ];
+}
+
+function checkLine(line: CartLine): void {
+  if (!Number.isInteger(line.quantity) || line.quantity < 1)
+    throw broken('invalid_line', `"${line.level}" needs a whole number of tickets, at least one.`);
+  if (!Number.isInteger(line.unitPrice) || line.unitPrice < 0 || !/^[A-Z]{3}$/.test(line.currency))
+    throw broken(
+      'invalid_line',
+      `"${line.level}" needs a price in minor units and a currency code such as PLN.`,
+    );
+}
+
+/**
+ * A cash sale the concert allocated becomes a one-line order that is paid and ticketed already: the concert counted
+ * and issued its seats when it allocated them, and the money is in the desk's drawer. Its tickets are printed at the
+ * desk.
+ */
+function recordSale(
+  data: Extract<OrderCommand, { type: 'RecordSale' }>['data'],
+  state: OrderState,
+): OrderDecision[] {
+  const { saleId, concertId, level, quantity, unitPrice, currency, tendered, deviceId } = data;
+  const orderId = saleOrderIdFor(saleId);
+  if (state.status !== 'none') {
+    if (state.orderId === orderId && state.saleId === saleId) return []; // recorded before: a replay
+    throw broken('order_exists', `Order ${state.orderId} exists already.`);
+  }
+  const line: CartLine = { concertId, level, quantity, unitPrice, currency };
+  checkLine(line);
+  const totals = totalsOf([line]);
+  const payments = totals
+    .filter((t) => t.amount > 0)
+    .map(({ amount }) => ({ paymentId: paymentIdFor(orderId, currency), amount, currency, tendered }));
+  return [
+    {
+      type: 'OrderRecordedFromSale',
+      data: {
+        orderId,
+        saleId,
+        deviceId,
+        placedBy: data.soldBy,
+        lines: [line],
+        totals,
+        delivery: { kind: 'printed' },
+        placedAt: data.recordedAt,
+        reservations: [
+          {
+            reservationId: saleReservationIdFor(saleId),
+            concertId,
+            lines: [{ level, quantity }],
+            ticketIds: ticketIdsFor(saleReservationIdFor(saleId), quantity),
+          },
+        ],
         payments,
       },
     },
@@ -353,9 +440,37 @@ export function evolveOrder(state: OrderState, event: OrderDecision): OrderState
     const { reservations, payments, ...placed } = event.data;
     return withStatus({
       ...placed,
+      saleId: null,
       status: 'reserving',
       reservations: reservations.map((r) => ({ ...r, status: 'requested', ticketIds: null })),
       payments: payments.map((p) => ({ ...p, status: 'due' })),
+      invoiceId: null,
+      notificationId: null,
+      cancellation: null,
+    });
+  }
+  if (event.type === 'OrderRecordedFromSale') {
+    // Its seats are the concert's and ticketed already and its money is taken: no deadline, nothing to wait for.
+    const { orderId, saleId, deviceId, placedBy, lines, totals, delivery, placedAt } = event.data;
+    return withStatus({
+      orderId,
+      cartId: '',
+      saleId,
+      deskSessionId: deviceId,
+      placedBy,
+      placedAt,
+      expiresAt: placedAt,
+      lines,
+      totals,
+      delivery,
+      status: 'ticketed',
+      reservations: event.data.reservations.map((r) => ({ ...r, status: 'confirmed' })),
+      payments: event.data.payments.map(({ paymentId, amount, currency }) => ({
+        paymentId,
+        amount,
+        currency,
+        status: 'captured',
+      })),
       invoiceId: null,
       notificationId: null,
       cancellation: null,

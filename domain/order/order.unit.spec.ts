@@ -26,6 +26,12 @@ import {
   placeOrder,
   placedAt,
   printed,
+  recordedFromSale,
+  recordSale,
+  saleId,
+  saleLine,
+  saleOrderId,
+  saleSeats,
   seated,
   seats,
   seatsConfirmed,
@@ -145,6 +151,61 @@ describe('placing an order from a confirmed cart', () => {
     given([placed])
       .when({ type: 'CancelOrder', data: { orderId: 'order-2', requestedBy: 'anna', reason: '' } })
       .thenThrows('unknown_order');
+  });
+});
+
+describe('an order recorded from a cash sale', () => {
+  const saleOrder = { ...recordedFromSale.data, orderId: saleOrderId };
+  const sold = (events: OrderDecision[]) => fold(evolveOrder, initialOrderState(), events);
+
+  it('records one line, printed, its seats confirmed and ticketed and its cash captured: ticketed at once', () => {
+    given([]).when(recordSale()).then([recordedFromSale]);
+    expect(sold([recordedFromSale])).toMatchObject({
+      status: 'ticketed',
+      orderId: saleOrderId,
+      saleId,
+      lines: [saleLine],
+      delivery: printed,
+      expiresAt: placedAt,
+      reservations: [
+        { reservationId: saleSeats, status: 'confirmed', ticketIds: [`${saleSeats}:t1`, `${saleSeats}:t2`] },
+      ],
+      payments: [{ paymentId: `${saleOrderId}:payment:PLN`, amount: 30_000, status: 'captured' }],
+    });
+    expect(saleOrder.orderId).toBe(`sale-${saleId}`);
+  });
+
+  it('goes the way of any ticketed order to its invoice; never ticketed twice, timed out or cancelled by staff', () => {
+    given([recordedFromSale])
+      .when({
+        type: 'RecordTicketsIssued',
+        data: { orderId: saleOrderId, concertId: torwar, ticketIds: ['x', 'y'] },
+      })
+      .then([]);
+    given([recordedFromSale])
+      .when({ type: 'RecordInvoiceCreated', data: { orderId: saleOrderId, invoiceId: `${saleOrderId}:invoice` } })
+      .then([{ type: 'OrderInvoiced', data: { orderId: saleOrderId, invoiceId: `${saleOrderId}:invoice` } }]);
+    given([recordedFromSale])
+      .when({ type: 'TimeOutOrder', data: { orderId: saleOrderId, now: '2027-01-01T00:00:00.000Z' } })
+      .then([]);
+    given([recordedFromSale])
+      .when({ type: 'CancelOrder', data: { orderId: saleOrderId, requestedBy: 'anna', reason: '' } })
+      .thenThrows('already_paid');
+  });
+
+  it('asks for no payment for a free sale', () => {
+    const [event] = decide(recordSale({ unitPrice: 0 }));
+    expect(event?.type === 'OrderRecordedFromSale' && event.data.payments).toEqual([]);
+    expect(event && sold([event]).status).toBe('ticketed');
+  });
+
+  it('records a sale once: the same sale again is a no-op', () => {
+    given([recordedFromSale]).when(recordSale()).then([]);
+  });
+
+  it('refuses a quantity below one, or a price that is not in minor units of a currency code', () => {
+    for (const bad of [{ quantity: 0 }, { unitPrice: -1 }, { currency: 'zł' }])
+      given([]).when(recordSale(bad)).thenThrows('invalid_line');
   });
 });
 

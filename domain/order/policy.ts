@@ -4,6 +4,7 @@
 //
 //   event                       order now            commands
 //   OrderPlaced                 reserving            ReserveSeats, one per concert
+//   OrderRecordedFromSale       ticketed (cash sale) DeliverTicket per ticket, CreateInvoice (as OrderTicketsIssued)
 //   OrderSeatsHeld              awaiting_payment     RequestPayment, one per currency still due
 //                               paid (money first)   ConfirmReservation for every held concert
 //                               cancelled            ReleaseReservation (seats held too late)
@@ -84,6 +85,11 @@ export function react(state: OrderState, event: OrderDecision): OrderPolicyComma
         type: 'ReserveSeats',
         data: { ...seats(order, r), lines: r.lines, staff: order.placedBy },
       }));
+    case 'OrderRecordedFromSale':
+      return [
+        ...event.data.reservations.flatMap((r) => r.ticketIds).map((ticketId) => deliver(order, ticketId)),
+        ...(order.status === 'ticketed' ? [createInvoice(order)] : []),
+      ];
     case 'OrderSeatsHeld':
       if (order.status === 'cancelled') return [release(event.data)];
       if (order.status === 'awaiting_payment')

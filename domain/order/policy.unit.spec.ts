@@ -21,6 +21,10 @@ import {
   payments,
   placed,
   printed,
+  recordedFromSale,
+  saleLine,
+  saleOrderId,
+  saleSeats,
   seated,
   seats,
   seatsConfirmed,
@@ -62,6 +66,26 @@ const deliver = (concert: 'torwar' | 'spodek'): OrderPolicyCommand[] =>
     type: 'ChooseDeliveryMethod',
     data: { ticketId, orderId, method: printed },
   }));
+
+describe('an order recorded from a cash sale', () => {
+  it('has its tickets printed at once, one per ticket, and is invoiced like any order; no email confirmation', () => {
+    const commands = after([], recordedFromSale);
+    expect(commands.map((c) => c.type)).toEqual([
+      'ChooseDeliveryMethod',
+      'ChooseDeliveryMethod',
+      'CreateInvoice',
+    ]);
+    expect(commands.at(-1)).toEqual({
+      type: 'CreateInvoice',
+      data: {
+        invoiceId: `${saleOrderId}:invoice`,
+        orderId: saleOrderId,
+        lines: [saleLine],
+        payments: [{ paymentId: `${saleOrderId}:payment:PLN`, amount: 30_000, currency: 'PLN' }],
+      },
+    });
+  });
+});
 
 describe('on the way to a paid order', () => {
   it('reserves seats at every concert of a placed order', () => {

@@ -40,6 +40,25 @@ export function placeOrderFromCart(
   };
 }
 
+/** A cash sale the concert allocated, as the relay brings it: the allocation and what the desk recorded of the sale. */
+export type AllocatedSale = {
+  saleId: string;
+  concertId: string;
+  level: string;
+  quantity: number;
+  unitPrice: number;
+  currency: string;
+  tendered: number;
+  deviceId: string;
+  userId: string;
+};
+
+/** The order a cash sale becomes once its seats are allocated, recorded on the authority's clock. */
+export function orderCommandForSale(sale: AllocatedSale, now: string): OrderCommand {
+  const { userId, ...rest } = sale;
+  return { type: 'RecordSale', data: { ...rest, soldBy: { userId, role: 'desk' }, recordedAt: now } };
+}
+
 /** What the order must hear of a reservation's decision; nothing for the releases it asked for itself. */
 export function orderCommandForReservation(event: ReservationDecision): OrderCommand | null {
   const { orderId, reservationId } = event.data;

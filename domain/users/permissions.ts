@@ -112,8 +112,9 @@ export const permissions = {
 
 /** Done by the sync server alone (decisions, policies, the mailer, the stream origin): never granted to a person. */
 export const authorityActions = [
-  // the order process: placed from a confirmed cart, told of every outcome, timed out by the clock
+  // the order process: placed from a confirmed cart or recorded from a cash sale, told of every outcome, timed out by the clock
   'PlaceOrder',
+  'RecordSale',
   'RecordSeatsHeld',
   'RecordReservationRefused',
   'RecordSeatsConfirmed',

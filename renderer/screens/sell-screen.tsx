@@ -4,6 +4,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ConcertView, LevelView } from '../../domain/desk/desk-view';
+import { orderOfSale } from '../../domain/desk/order-view';
+import type { OrderView } from '../../domain/desk/order-view';
 import { concertDatabase } from '../../domain/authority/concert-authority';
 import { StatusChip } from '../components/chip';
 import { clockTime, money } from '../components/format';
@@ -11,6 +13,7 @@ import { LevelField } from '../components/level-field';
 import { useDesk, useDeskStore, useNow } from '../components/use-desk';
 import { t } from '../i18n';
 import { parseAmount } from '../lib/money-input';
+import { OrderStepChip } from './order-panel';
 
 type Choice = { concertId: string; level: string };
 
@@ -300,8 +303,20 @@ function Availability({ concert }: { concert: ConcertView }) {
   );
 }
 
+/** Where the order a confirmed sale became stands: its tickets, then its invoice and number. */
+function SaleOrder(props: { order: OrderView | undefined }) {
+  const { order } = props;
+  if (!order) return null;
+  return (
+    <>
+      <OrderStepChip step={order.step} />
+      {order.invoiceNumber && ` ${order.invoiceNumber}`}
+    </>
+  );
+}
+
 function Sales() {
-  const { view } = useDesk();
+  const { view, orders } = useDesk();
   const concerts = new Map(view.concerts.map((c) => [c.concertId, c]));
   return (
     <section className="panel" aria-labelledby="sales-title">
@@ -319,6 +334,7 @@ function Sales() {
               <th scope="col">{t('sales.total')}</th>
               <th scope="col">{t('sales.status')}</th>
               <th scope="col">{t('sales.reason')}</th>
+              <th scope="col">{t('sales.order')}</th>
             </tr>
           </thead>
           <tbody>
@@ -333,6 +349,9 @@ function Sales() {
                   <StatusChip status={sale.status} large />
                 </td>
                 <td data-testid="sale-reason">{sale.reason ?? ''}</td>
+                <td data-testid="sale-order">
+                  {sale.status === 'confirmed' && <SaleOrder order={orderOfSale(orders, sale.saleId)} />}
+                </td>
               </tr>
             ))}
           </tbody>

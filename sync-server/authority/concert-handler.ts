@@ -1,8 +1,8 @@
 // The authority for one concert: folds the concert's decision stream into state, decides every new device fact and
 // every request of the orders authority with the domain, expires holds on its own clock, and appends the decisions at
 // the next stream positions with create-only writes. A conflict means another writer appended first: reload the
-// stream and decide again. Bad documents are quarantined, never dropped. Reservation and ticket decisions are relayed
-// to the orders database (concert-relay.ts).
+// stream and decide again. Bad documents are quarantined, never dropped. Reservation and ticket decisions, and every
+// sale allocated (it becomes a one-line order), are relayed to the orders database (concert-relay.ts).
 import type { DocumentScope } from 'nano';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
@@ -23,19 +23,25 @@ import {
 import type {
   Cause,
   ConcertAuthorityState,
-  OrderFlowDecisionType,
   StreamDecision,
   StreamDecisionType,
 } from '../../domain/authority/concert-authority';
 import type { ConcertState } from '../../domain/concert/concert';
 import { isConcertFact, isRequest, parseEventDoc } from '../../domain/events/catalogue';
-import type { ConcertFactType, DecisionDoc, FactDoc, RequestDoc } from '../../domain/events/catalogue';
+import type {
+  ConcertFactType,
+  DecisionDoc,
+  FactDoc,
+  RelayDoc,
+  RequestDoc,
+} from '../../domain/events/catalogue';
+import { relayId } from '../../domain/events/order-flow';
 import type { UpcastContext } from '../../domain/events/upcasters';
 import { followChain, parseDecisionDocId, streamRange } from '../../domain/log/stream';
 import { defaultHoldMinutes } from '../../domain/reservation/reservation';
 import { createAll, readRange } from '../store/couch';
 import type { Couch, Doc } from '../store/couch';
-import { concertRelay } from './concert-relay';
+import { concertRelay, relayDoc, saleRelayDoc } from './concert-relay';
 import type { BatchHandler, Change } from './follower';
 import type { Metrics } from './metrics';
 import { decisionIdOf, quarantineAll } from './decision-log';
@@ -70,13 +76,14 @@ export function concertHandler(options: {
   const stream = concertStream(concertId);
   const relay = concertRelay({
     couch: options.couch,
-    concertId,
-    logger,
     ...(options.ordersDatabase ? { database: options.ordersDatabase } : {}),
   });
   let state = initialAuthorityState();
-  /** Reservation and ticket decisions accepted but not relayed yet. */
-  let unrelayed: DecisionDoc<OrderFlowDecisionType>[] = [];
+  /**
+   * Decisions accepted but not relayed yet: a relay ready to write, or a sale allocated whose fact is still to be read
+   * (a decision read back from the stream rather than decided here).
+   */
+  let unrelayed: Unrelayed[] = [];
   /** Stops the expiry clock of the last load. */
   let stopClock = (): void => undefined;
   /** Batches, expiries and loads run one at a time: they share the state and the stream's head. */
@@ -125,10 +132,38 @@ export function concertHandler(options: {
     return isConcertFact(read) ? { fact: read } : { request: read };
   };
 
-  const accept = (doc: DecisionDoc<StreamDecisionType>): void => {
+  /** Accepts a decision of the stream; `sale` is the fact a SeatsAllocated answers, when it was decided here. */
+  const accept = (doc: DecisionDoc<StreamDecisionType>, sale?: FactDoc<'SaleRecorded'>): void => {
     state = evolveAuthority(state, doc);
     acceptedAt.set(doc.meta.position, doc.meta.decisionId);
-    if (isOrderFlowDecision(doc)) unrelayed.push(doc);
+    if (isOrderFlowDecision(doc)) unrelayed.push({ relay: relayDoc(concertId, doc) });
+    else if (doc.type === 'SeatsAllocated')
+      unrelayed.push(sale ? { relay: saleRelayDoc(concertId, doc, sale) } : { allocated: doc });
+  };
+
+  /** The relays of these decisions; a sale's fact is read by the decision's cause (one read per page of them). */
+  const relaysOf = async (items: readonly Unrelayed[]): Promise<RelayDoc[]> => {
+    const allocated = items.flatMap((item) => ('allocated' in item ? [item.allocated] : []));
+    const sales = new Map<string, FactDoc<'SaleRecorded'>>();
+    for (let i = 0; i < allocated.length; i += factsPerRead) {
+      const keys = allocated.slice(i, i + factsPerRead).map((d) => d.meta.causationId);
+      const { rows } = await db.fetch({ keys });
+      for (const row of rows) {
+        if (!('doc' in row) || !row.doc) continue;
+        const read = classify(row.doc, state.concert);
+        if ('fact' in read && read.fact.type === 'SaleRecorded') sales.set(read.fact._id, read.fact);
+      }
+    }
+    return items.flatMap((item) => {
+      if ('relay' in item) return [item.relay];
+      const sale = sales.get(item.allocated.meta.causationId);
+      if (sale) return [saleRelayDoc(concertId, item.allocated, sale)];
+      logger.error(
+        { decision: item.allocated._id },
+        'the sale of an allocation is unreadable: no order for it',
+      );
+      return [];
+    });
   };
 
   /** Relays what was accepted since the last time; kept for the next try when the orders database fails. */
@@ -136,7 +171,7 @@ export function concertHandler(options: {
     if (unrelayed.length === 0) return;
     const batch = unrelayed;
     try {
-      await relay.send(batch);
+      await relay.send(await relaysOf(batch));
       unrelayed = unrelayed.slice(batch.length);
     } catch (error) {
       logger.warn({ err: error, pending: unrelayed.length }, 'relaying decisions failed: retrying later');
@@ -185,10 +220,13 @@ export function concertHandler(options: {
   const decideAndAppend = async (candidates: Candidate[]): Promise<Candidate[]> => {
     let view = tentativeView(state);
     const docs: DecisionDoc<StreamDecisionType>[] = [];
+    /** The sale each SeatsAllocated of the batch answers, by decision id: its relay carries the sale's price. */
+    const sales = new Map<string, FactDoc<'SaleRecorded'>>();
     const bad: Bad[] = [];
     const at = now().toISOString();
     for (const candidate of candidates) {
-      let decided: { cause: Cause; decision: StreamDecision | undefined } | undefined;
+      let decided:
+        { cause: Cause; decision: StreamDecision | undefined; sale?: FactDoc<'SaleRecorded'> } | undefined;
       if ('expiry' in candidate) decided = decideExpiry(candidate.expiry, view, at);
       else {
         const read = classify(candidate.doc, view.concert);
@@ -198,7 +236,11 @@ export function concertHandler(options: {
         }
         decided =
           'fact' in read
-            ? { cause: read.fact, decision: decideFact(read.fact, view) }
+            ? {
+                cause: read.fact,
+                decision: decideFact(read.fact, view),
+                ...(read.fact.type === 'SaleRecorded' ? { sale: read.fact } : {}),
+              }
             : { cause: read.request, decision: decideRequest(read.request, view, { now: at, holdMinutes }) };
       }
       const decision = decided?.decision;
@@ -220,6 +262,7 @@ export function concertHandler(options: {
         }
       }
       docs.push(doc);
+      if (decided.sale) sales.set(doc._id, decided.sale);
       view = evolveAuthority(view, doc);
     }
     await quarantine(bad);
@@ -229,7 +272,7 @@ export function concertHandler(options: {
     for (const [i, result] of results.entries()) {
       const doc = docs[i];
       if (!result.ok || !doc) break;
-      accept(doc);
+      accept(doc, sales.get(doc._id));
       metrics.decisions.inc({ ...labels, outcome: doc.type });
     }
     const failed = results.find((r) => !r.ok);
@@ -267,7 +310,11 @@ export function concertHandler(options: {
     // A crash may have come between a decision and its relay: write the relays the orders database is missing.
     const accepted = unrelayed;
     unrelayed = [];
-    await relay.repair(accepted);
+    const absent = await relay.missing(accepted.map(relayIdOf));
+    const missing = await relaysOf(accepted.filter((item) => absent.has(relayIdOf(item))));
+    await relay.send(missing);
+    if (missing.length > 0)
+      logger.info({ written: missing.length }, 'relayed decisions the orders database was missing');
     const rewind = [...orphanedCauses].some((cause) => !state.decided.has(cause));
     return rewind ? 'rewind' : 'continue';
   };
@@ -341,6 +388,12 @@ export function concertHandler(options: {
     return 'continue';
   }
 }
+
+/** A decision waiting for its relay: the relay itself, or an allocated sale whose fact is still to be read. */
+type Unrelayed = { relay: RelayDoc } | { allocated: DecisionDoc<'SeatsAllocated'> };
+const relayIdOf = (item: Unrelayed): string =>
+  'relay' in item ? item.relay._id : relayId(item.allocated._id);
+const factsPerRead = 500;
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

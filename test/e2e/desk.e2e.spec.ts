@@ -13,6 +13,10 @@ test('two desks share three Golden Circle seats: the first sale is confirmed, th
 
   await deskA.sell({ concert, level: 'Golden Circle', quantity: 2, tendered: '2500' });
   await deskA.expectLatestSale('confirmed');
+  // The sale goes on as a one-line order: its tickets, then its numbered invoice.
+  await expect(deskA.latestSale().getByTestId('sale-order')).toContainText(/Invoiced FV\/\d{4}\/\d{6}/, {
+    timeout: 20_000,
+  });
 
   await deskB.openSell();
   await deskB.choose(concert, 'Golden Circle');
@@ -20,6 +24,7 @@ test('two desks share three Golden Circle seats: the first sale is confirmed, th
 
   await deskB.sell({ concert, level: 'Golden Circle', quantity: 2, overAvailable: true });
   await deskB.expectLatestSale('rejected', { reason: /sold out/ });
+  await expect(deskB.latestSale().getByTestId('sale-order')).toBeEmpty();
 });
 
 test('an offline sale is pending and waits to upload, then is confirmed within seconds of reconnecting', async ({

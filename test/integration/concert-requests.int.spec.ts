@@ -265,6 +265,37 @@ describe('tickets and relays across restarts', () => {
     expect(accepted.filter((d) => d.meta.causationId.startsWith('request:'))).toHaveLength(3);
   });
 
+  it('relays an allocated sale with its price and cash, and on restart the one a stop left missing', async () => {
+    const concertId = 'int-req-sale-relay';
+    const db = await setUpConcert(store.couch, concertId, [{ name: 'Regular', capacity: 10, price }]);
+    authority(concertId, { ordersDatabase: 'Not A Valid Name' });
+    const sold = saleFact(concertId, 'desk-3', 'Regular', 2, price);
+    await write(db, sold);
+    const allocated = await decisionFor(concertId, sold._id);
+    expect(allocated.type).toBe('SeatsAllocated');
+    await stopAll();
+    expect(await getDoc(orders(), relayId(allocated._id)).catch(() => undefined)).toBeUndefined();
+
+    // Read back from the stream on load, the allocation's sale is read by its cause for what the order needs.
+    authority(concertId);
+    const relay = await relayOf(allocated);
+    expect(relay.stream).toBe(orderStream(`sale-${sold._id}`));
+    expect(relay.data.event).toEqual({
+      type: 'SeatsAllocated',
+      data: {
+        saleId: sold._id,
+        concertId,
+        level: 'Regular',
+        quantity: 2,
+        unitPrice: price,
+        currency: 'PLN',
+        tendered: 2 * price,
+        deviceId: 'desk-3',
+        userId: 'desk-3-user',
+      },
+    });
+  });
+
   it('writes on restart the relay that a stop between a decision and its relay left missing', async () => {
     const concertId = 'int-req-relay';
     const db = await setUpConcert(store.couch, concertId, [{ name: 'Regular', capacity: 10, price }]);

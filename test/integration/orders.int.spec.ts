@@ -16,7 +16,12 @@ import type { DecisionDoc } from '../../domain/events/catalogue';
 import { orderStream, ordersDatabase, requestId } from '../../domain/events/order-flow';
 import { numberingStream } from '../../domain/finance/invoice-numbering';
 import { emptyChain, followChain, streamRange } from '../../domain/log/stream';
-import { invoiceIdFor, reservationIdFor } from '../../domain/order/order';
+import {
+  invoiceIdFor,
+  reservationIdFor,
+  saleOrderIdFor,
+  saleReservationIdFor,
+} from '../../domain/order/order';
 import { createAll, getDoc, readChanges, readRange } from '../../sync-server/store/couch';
 import type { Doc, Seq } from '../../sync-server/store/couch';
 import { cartConfirmedFact, cashPaymentFact, totalsOf } from '../support/order-facts';
@@ -224,6 +229,69 @@ describe('the order process', () => {
       );
       expect(request?.meta.causationId).toMatch(new RegExp(`^${orderStream(orderId)}:\\d{10}$`));
     }
+  });
+});
+
+describe('a cash sale at the desk', () => {
+  it('becomes a one-line order with its tickets and a numbered invoice once allocated; a rejected sale none', async () => {
+    const concertId = 'ord-sale';
+    const db = await setUpConcert(store.couch, concertId, [{ name: 'Regular', capacity: 3, price: 15000 }]);
+    await syncServer();
+    const allocated = saleFact(concertId, 'desk-1', 'Regular', 2, 15000);
+    const beyond = saleFact(concertId, 'desk-2', 'Regular', 2, 15000);
+    await createAll(db, [allocated, beyond]);
+    const orderId = saleOrderIdFor(allocated._id);
+    const decisions = await orderUntil(
+      orderId,
+      'the sale invoiced',
+      (d) => count(d, 'OrderInvoiced') === 1 && count(d, 'InvoicePaymentRecorded') === 1,
+    );
+    expect(decisions[0]).toMatchObject({
+      type: 'OrderRecordedFromSale',
+      data: { saleId: allocated._id, deviceId: 'desk-1', delivery: { kind: 'printed' } },
+    });
+    expect(decisions[0]?.meta.causationId).toMatch(/^relay:concert-ord-sale:\d{10}$/);
+
+    // The concert decided each sale once, in one hop: the allocation issued its seats, and nothing else about the
+    // sale is in the concert's stream (the order asks it for nothing).
+    const { accepted } = await readStream(store.couch, concertId);
+    const about = (saleId: string) =>
+      accepted.filter(
+        (d) =>
+          (d.data as { saleId?: string }).saleId === saleId ||
+          (d.data as { reservationId?: string }).reservationId === saleReservationIdFor(saleId),
+      );
+    expect(about(allocated._id).map((d) => d.type)).toEqual(['SeatsAllocated']);
+    expect(about(beyond._id).map((d) => d.type)).toEqual(['SaleRejected']);
+    const recorded = decisions[0];
+    const tickets = recorded?.type === 'OrderRecordedFromSale' ? recorded.data.reservations[0]?.ticketIds : [];
+    expect(tickets).toEqual([`sale:${allocated._id}:t1`, `sale:${allocated._id}:t2`]);
+    expect(count(decisions, 'OrderTicketsIssued')).toBe(0);
+    expect(count(decisions, 'DeliveryMethodChosen')).toBe(2);
+    expect(count(decisions, 'NotificationRequested')).toBe(0);
+    expect(new Set(decisions.map((d) => d.meta.causationId)).size).toBe(decisions.length);
+    // Seats are counted once: by the sale, not again by its order.
+    expect(await seatsLeft(concertId)).toEqual({ Regular: 1 });
+
+    const invoice = decisions.find((d) => d.type === 'InvoiceCreated');
+    if (invoice?.type !== 'InvoiceCreated') throw new Error('no invoice');
+    expect(invoice.data.lines).toHaveLength(1);
+    expect(invoice.data.totals).toEqual([{ currency: 'PLN', gross: 30000, tax: 2222, net: 27778 }]);
+    const paid = decisions.find((d) => d.type === 'InvoicePaymentRecorded');
+    expect(paid?.data).toMatchObject({ method: 'cash', amount: 30000 });
+    const year = new Date(invoice.data.issuedAt).getUTCFullYear();
+    const numbered = await waitFor('the invoice numbered', async () => {
+      const { accepted: numbers } = await readDecisions(numberingStream('FV', year));
+      return numbers.find(
+        (d) => d.type === 'InvoiceNumberAssigned' && d.data.documentId === invoiceIdFor(orderId),
+      );
+    });
+    expect(numbered.type === 'InvoiceNumberAssigned' && numbered.data.number).toMatch(/^FV\/\d{4}\/\d{6}$/);
+
+    // The rejected sale made no order: nothing was relayed for it, nothing is in its order's stream.
+    const rejected = orderStream(saleOrderIdFor(beyond._id));
+    const { rows } = await orders().list({ include_docs: true });
+    expect(rows.filter((r) => (r.doc as { stream?: string } | undefined)?.stream === rejected)).toEqual([]);
   });
 });
 
