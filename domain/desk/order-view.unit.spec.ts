@@ -494,7 +494,12 @@ describe('the order a cash sale became', () => {
       ],
     });
     const ticketed = orderOfSale(projectOrders(stream.docs, desk, concerts), saleId);
-    expect(ticketed).toMatchObject({ step: 'ticketed', due: [], payments: [{ status: 'captured' }], tickets: 2 });
+    expect(ticketed).toMatchObject({
+      step: 'ticketed',
+      due: [],
+      payments: [{ status: 'captured' }],
+      tickets: 2,
+    });
 
     stream.add({ _id: 'invoice-created' }, 'OrderInvoiced', { orderId, invoiceId: invoiceIdFor(orderId) });
     const numbers = chain('invoice-numbers-FV-2026');

@@ -183,7 +183,10 @@ describe('an order recorded from a cash sale', () => {
       })
       .then([]);
     given([recordedFromSale])
-      .when({ type: 'RecordInvoiceCreated', data: { orderId: saleOrderId, invoiceId: `${saleOrderId}:invoice` } })
+      .when({
+        type: 'RecordInvoiceCreated',
+        data: { orderId: saleOrderId, invoiceId: `${saleOrderId}:invoice` },
+      })
       .then([{ type: 'OrderInvoiced', data: { orderId: saleOrderId, invoiceId: `${saleOrderId}:invoice` } }]);
     given([recordedFromSale])
       .when({ type: 'TimeOutOrder', data: { orderId: saleOrderId, now: '2027-01-01T00:00:00.000Z' } })

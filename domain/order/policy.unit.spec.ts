@@ -24,7 +24,6 @@ import {
   recordedFromSale,
   saleLine,
   saleOrderId,
-  saleSeats,
   seated,
   seats,
   seatsConfirmed,

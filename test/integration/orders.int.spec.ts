@@ -264,7 +264,8 @@ describe('a cash sale at the desk', () => {
     expect(about(allocated._id).map((d) => d.type)).toEqual(['SeatsAllocated']);
     expect(about(beyond._id).map((d) => d.type)).toEqual(['SaleRejected']);
     const recorded = decisions[0];
-    const tickets = recorded?.type === 'OrderRecordedFromSale' ? recorded.data.reservations[0]?.ticketIds : [];
+    const tickets =
+      recorded?.type === 'OrderRecordedFromSale' ? recorded.data.reservations[0]?.ticketIds : [];
     expect(tickets).toEqual([`sale:${allocated._id}:t1`, `sale:${allocated._id}:t2`]);
     expect(count(decisions, 'OrderTicketsIssued')).toBe(0);
     expect(count(decisions, 'DeliveryMethodChosen')).toBe(2);
