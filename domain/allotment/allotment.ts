@@ -21,7 +21,9 @@
 // It measures the lapse on the authority's time as last heard (the recordedAt of the newest decision it received)
 // plus the time elapsed since on a monotonic clock (which a wrong or adjusted wall clock does not move). That
 // estimate lags the authority's real clock by the decision's transit time, so the desk stops promising a margin
-// earlier. A sale made offline before the lapse but decided after it is one of the schedules above: it falls back.
+// earlier. A monotonic clock starts again with the process: a desk restarted offline can't tell how long it was down,
+// so until it hears the authority again it promises nothing. A sale made offline before the lapse but decided after
+// it is one of the schedules above: it falls back to the pool.
 import { assertNever, DomainError } from '../shared/decider';
 import type { ConcertState, LevelState } from '../concert/concert';
 import type {
@@ -92,7 +94,8 @@ const broken = (code: AllotmentRefusalCode, message: string) => new AllotmentRul
 /** What the authority knows when it decides: the concert (levels count sold, held and confirmed) and its clock. */
 export type AllotmentContext = { concert: ConcertState; now: string };
 
-const requestIdOf = (fact: AllotmentFact): string => {
+/** The id a fact is decided under: the allotment's, the policy's or the return's (each is the fact's id). */
+export const allotmentRequestId = (fact: AllotmentFact): string => {
   switch (fact.type) {
     case 'AllotmentGrantRequested':
       return fact.data.allotmentId;
@@ -111,7 +114,7 @@ export function decideAllotment(
   book: AllotmentBook,
   { concert, now }: AllotmentContext,
 ): AllotmentDecision | undefined {
-  const requestId = requestIdOf(fact);
+  const requestId = allotmentRequestId(fact);
   if (book.decided.has(requestId)) return undefined;
   try {
     switch (fact.type) {
@@ -166,10 +169,10 @@ function levelOf(concert: OnSale, name: string): LevelState {
   return level;
 }
 
-/** Why the level has the free seats it has, in words. */
-function freeInWords(book: AllotmentBook, level: LevelState): string {
+/** Why the level has (or, before a policy's grants, had) the free seats it has, in words. */
+function freeInWords(book: AllotmentBook, level: LevelState, verb = 'has'): string {
   const free = Math.max(0, freeSeats(book, level));
-  return `"${level.name}" has ${free} free ${free === 1 ? 'seat' : 'seats'} (capacity ${level.capacity}, ${level.allocated} sold or held, ${outstanding(book, level.name)} set aside for desks)`;
+  return `"${level.name}" ${verb} ${free} free ${free === 1 ? 'seat' : 'seats'} (capacity ${level.capacity}, ${level.allocated} sold or held, ${outstanding(book, level.name)} set aside for desks)`;
 }
 
 function grant(
@@ -209,7 +212,7 @@ function applyPolicy(
   const short: string[] = [];
   for (const { level, seats } of wanted) {
     let free = Math.max(0, freeSeats(book, level));
-    const before = freeInWords(book, level);
+    const before = freeInWords(book, level, 'had');
     const missed: string[] = [];
     for (const deviceId of new Set(data.deviceIds)) {
       const asked = seats - remaining(book, deviceId, level.name);
