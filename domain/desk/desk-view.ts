@@ -89,8 +89,11 @@ export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): Desk
   const quarantined = new Map<string, string>();
   for (const doc of docs) {
     if (isConcertFact(doc)) facts.set(doc._id, doc);
-    else if (isStreamDecision(doc)) streams.set(doc.stream, [...(streams.get(doc.stream) ?? []), doc]);
-    else if (doc.type === 'FactQuarantined') quarantined.set(doc.data.docId, doc.data.reason);
+    else if (isStreamDecision(doc)) {
+      const stream = streams.get(doc.stream);
+      if (stream) stream.push(doc);
+      else streams.set(doc.stream, [doc]);
+    } else if (doc.type === 'FactQuarantined') quarantined.set(doc.data.docId, doc.data.reason);
   }
 
   // Devices fold a stream through its chain like the authority does: an orphaned decision never happened. Seats

@@ -1,14 +1,16 @@
 // The desk's state for the screens: the local log, its replications, and the read model projected from the log.
-// The projection is rebuilt from every event the desk holds when the log grows (milliseconds for thousands), so it
-// is always exactly what the log says, whatever order events arrived in.
-import { concertDatabase } from '../../domain/authority/concert-authority';
+// The projections are rebuilt from the events the desk holds when the log grows (milliseconds for thousands), so
+// they are always exactly what the log says, whatever order events arrived in. The concerts' part (sales, seats) and
+// the orders' part are held apart: a sale's decision re-projects the concerts only, and while a burst of orders
+// arrives (a reconnect) the orders are re-projected at most every `ordersEveryMs`.
+import { concertDatabase, isStreamDecision } from '../../domain/authority/concert-authority';
 import { catalogueDatabase, factDatabase } from '../../domain/desk/databases';
 import { projectDesk } from '../../domain/desk/desk-view';
 import type { DeskView } from '../../domain/desk/desk-view';
 import { projectOrders } from '../../domain/desk/order-view';
 import type { OrdersView } from '../../domain/desk/order-view';
 import type { AnyEventDoc, DataOf, FactDoc, FactType } from '../../domain/events/catalogue';
-import { parseEventDoc } from '../../domain/events/catalogue';
+import { isConcertFact, parseEventDoc } from '../../domain/events/catalogue';
 import { ordersDatabase } from '../../domain/events/order-flow';
 import type { Device } from '../device';
 import { openChangeStream } from './change-stream';
@@ -39,10 +41,30 @@ export type DeskStore = {
   close: () => Promise<void>;
 };
 
+/** The orders are re-projected at most this often while events keep arriving (each projection reads them all). */
+const ordersEveryMs = 150;
+
 export async function openDeskStore(device: Device): Promise<DeskStore> {
   const database = await openEventDatabase();
   const collections = { events: database.events, uploads: database.uploads };
   const docs = new Map<string, AnyEventDoc>();
+  /** The same events split by projection: what desk-view reads, and what order-view reads (a quarantine both). */
+  const deskDocs = new Map<string, AnyEventDoc>();
+  const orderDocs = new Map<string, AnyEventDoc>();
+  let deskChanged = true;
+  let ordersChanged = true;
+  const hold = (doc: AnyEventDoc) => {
+    docs.set(doc._id, doc);
+    const forDesk = isConcertFact(doc) || isStreamDecision(doc);
+    if (forDesk || doc.type === 'FactQuarantined') {
+      deskDocs.set(doc._id, doc);
+      deskChanged = true;
+    }
+    if (!forDesk) {
+      orderDocs.set(doc._id, doc);
+      ordersChanged = true;
+    }
+  };
   const recording = new Set<string>();
   // A decision the change stream brings is shown at once; the replication still reads and stores it (and a desk
   // reloaded before that reads it then).
@@ -52,7 +74,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       for (const raw of news) {
         const parsed = parseEventDoc(raw);
         if (!parsed.ok || docs.has(parsed.doc._id)) continue;
-        docs.set(parsed.doc._id, parsed.doc);
+        hold(parsed.doc);
         schedule(true);
       }
     },
@@ -87,17 +109,43 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   // Events re-project the log; a heartbeat of the change stream only refreshes the connection figures.
   let view: DeskView = empty;
   let orders: OrdersView = noOrders;
-  let logChanged = true;
+  /** The orders' projection is behind the log (urgently: its own events changed); when it was last made. */
+  let ordersDue = true;
+  let ordersUrgent = true;
+  let ordersAt = -Infinity;
+  let ordersLater: ReturnType<typeof setTimeout> | undefined;
   const refresh = () => {
-    if (logChanged) {
-      logChanged = false;
-      view = projectDesk(docs.values(), device.deviceId);
-      orders = projectOrders(docs.values(), device.deviceId, view.concerts);
+    const concertsBefore = view.concerts;
+    if (deskChanged) {
+      deskChanged = false;
+      view = projectDesk(deskDocs.values(), device.deviceId);
       // The desk works every concert it knows of; the catalogue tells it which there are. Carts and orders are in
       // the orders database.
       replicate(catalogueDatabase);
       replicate(ordersDatabase);
       for (const concert of view.concerts) replicate(concertDatabase(concert.concertId));
+    }
+    // The orders read the concerts' names, prices and seats left: a concert's change is an orders' change too, but
+    // it is projected in a task of its own, after the sale that changed the concert is on the screen.
+    if (view.concerts !== concertsBefore) ordersDue = true;
+    if (ordersChanged) {
+      ordersChanged = false;
+      ordersDue = ordersUrgent = true;
+    }
+    if (ordersDue) {
+      const wait = Math.max(ordersAt + ordersEveryMs - performance.now(), ordersUrgent ? 0 : 1);
+      if (wait <= 0) {
+        ordersDue = ordersUrgent = false;
+        clearTimeout(ordersLater);
+        ordersLater = undefined;
+        orders = projectOrders(orderDocs.values(), device.deviceId, view.concerts);
+        ordersAt = performance.now();
+      } else
+        ordersLater ??= setTimeout(() => {
+          ordersLater = undefined;
+          ordersUrgent = true;
+          refresh();
+        }, wait);
     }
     // A fact with a decision was delivered, whether or not this device saw its upload finish.
     const waiting =
@@ -118,7 +166,6 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   let scheduled: ReturnType<typeof setTimeout> | undefined;
   let scheduledSoon = false;
   const schedule = (logChange: boolean) => {
-    logChanged ||= logChange;
     if (scheduled !== undefined && (scheduledSoon || !logChange)) return;
     clearTimeout(scheduled);
     scheduledSoon = logChange;
@@ -132,7 +179,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   };
   const add = (row: Parameters<typeof fromRow>[0]) => {
     const doc = fromRow(row);
-    if (doc) docs.set(doc._id, doc);
+    if (doc) hold(doc);
   };
 
   // Subscribe before loading: an event arriving in between is applied twice, which changes nothing.
@@ -181,12 +228,13 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       } finally {
         recording.delete(id);
       }
-      docs.set(id, parsed.doc);
+      hold(parsed.doc);
       schedule(true);
       return fact;
     },
     async close() {
       clearTimeout(scheduled);
+      clearTimeout(ordersLater);
       window.removeEventListener('online', online);
       stopListening();
       for (const subscription of subscriptions) subscription.unsubscribe();
