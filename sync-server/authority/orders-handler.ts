@@ -57,6 +57,19 @@ export type OrdersHandler = BatchHandler & {
 };
 
 const scope = 'orders';
+const defaultSaleGatherMs = 500;
+/** Causes decided in one write (with the steps they ask for, several documents each). */
+const causesPerWrite = 50;
+const isSaleAllocation = (cause: Cause): boolean => cause.step.type === 'sale';
+const pause = (ms: number, signal: AbortSignal): Promise<void> =>
+  ms <= 0 || signal.aborted
+    ? Promise.resolve()
+    : new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
+/** How many steps deep one write decides: a chain longer than that goes on in the next write. */
+const stepsPerWrite = 8;
 const nothing = (): Outbox => ({ requests: [], steps: [] });
 
 export function ordersHandler(options: {
@@ -68,6 +81,11 @@ export function ordersHandler(options: {
   settings?: OrderSettings;
   /** How often unpaid orders are checked against their deadline while the lease is held; 0 turns the sweep off. */
   sweepMs?: number;
+  /**
+   * How long a batch of nothing but allocated sales waits before it is decided, so that the sales of a busy desk
+   * become their orders together (one write for many) instead of competing with every next sale; 0 = at once.
+   */
+  saleGatherMs?: number;
   /** Test hook: the process kills itself right after appending a decision of this type, before its outbox is sent. */
   crashAfter?: string;
 }): OrdersHandler {
@@ -184,18 +202,27 @@ export function ordersHandler(options: {
   type Tentative = { cause: Cause; doc: OrdersDecisionDoc; outbox: Outbox };
 
   /**
-   * Decides each cause against the state (a cause's decision is applied before the next is decided), writes them all
-   * with one _bulk_docs, and keeps what was written. A stream whose append lost is read again; its causes come back.
+   * Decides each cause against the state (a cause's decision is applied before the next is decided), and the local
+   * steps those decisions ask for, step after step (a cash sale's order: its delivery, invoice and number), then
+   * writes them all with one _bulk_docs and keeps what was written. A stream whose append lost is read again; its
+   * causes come back. The requests to concerts are sent only once the decisions asking for them are written.
    */
   const round = async (causes: readonly Cause[]): Promise<{ outbox: Outbox; retry: Cause[] }> => {
     const at = now().toISOString();
     const tentative: Tentative[] = [];
-    for (const cause of causes) {
-      const decided = decideCause(cause, state, at, settings);
-      if (!decided) continue;
-      const context = { decisionId: randomUUID(), authorityId, now: at };
-      const doc = ordersDecisionDoc(decided, headOf(state, decided.stream), cause, context);
-      tentative.push({ cause, doc, outbox: accept(doc) });
+    let todo: readonly Cause[] = causes;
+    for (let depth = 0; todo.length > 0 && depth < stepsPerWrite; depth++) {
+      const steps: Cause[] = [];
+      for (const cause of todo) {
+        const decided = decideCause(cause, state, at, settings);
+        if (!decided) continue;
+        const context = { decisionId: randomUUID(), authorityId, now: at };
+        const doc = ordersDecisionDoc(decided, headOf(state, decided.stream), cause, context);
+        const outbox = accept(doc);
+        tentative.push({ cause, doc, outbox });
+        steps.push(...outbox.steps);
+      }
+      todo = stillWanted(state, { requests: [], steps }).steps;
     }
     if (tentative.length === 0) return { outbox: nothing(), retry: [] };
     const results = await createAll(
@@ -228,17 +255,24 @@ export function ordersHandler(options: {
     return { outbox: mergeOutboxes(outboxes), retry };
   };
 
-  /** Decides causes and everything their decisions ask for, round after round, until nothing is left. */
+  /**
+   * Decides causes and everything their decisions ask for, round after round, until nothing is left; at most
+   * `causesPerWrite` causes a round. Between rounds of allocated sales it lets the store breathe: a reconnecting desk's
+   * thousand sales become orders without holding up the reads of the sales' own decisions.
+   */
   const run = async (causes: readonly Cause[], outbox: Outbox, signal?: AbortSignal): Promise<void> => {
     let pending = [...causes, ...outbox.steps];
     let requests = outbox.requests;
     for (;;) {
       await send(requests);
       if (pending.length === 0 || signal?.aborted) return;
-      const next = await round(pending);
+      const chunk = pending.slice(0, causesPerWrite);
+      const next = await round(chunk);
       const wanted = stillWanted(state, next.outbox);
-      pending = [...next.retry, ...wanted.steps];
+      pending = [...pending.slice(chunk.length), ...next.retry, ...wanted.steps];
       requests = wanted.requests;
+      if (pending.length > 0 && chunk.every(isSaleAllocation) && signal)
+        await pause(options.saleGatherMs ?? defaultSaleGatherMs, signal);
     }
   };
 
@@ -310,6 +344,9 @@ export function ordersHandler(options: {
           } else bad.push({ id, reason: misplaced(read), type: read.type });
         }
         metrics.factsSeen.inc(labels, causes.length);
+        // Nothing a desk waits for: the next batch brings the sales allocated meanwhile.
+        if (causes.length > 0 && causes.every(isSaleAllocation) && !rewritten && foreign.size === 0)
+          await pause(options.saleGatherMs ?? defaultSaleGatherMs, signal);
         if (rewritten) {
           metrics.appendConflicts.inc(labels);
           logger.warn(
