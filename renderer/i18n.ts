@@ -210,6 +210,9 @@ const en = {
   'request.ConcertPublicationRequested': 'Publish',
   'request.ConcertUnpublicationRequested': 'Unpublish',
   'request.ConcertCancellationRequested': 'Cancel',
+  'request.AllotmentGrantRequested': 'Allot seats',
+  'request.AllotmentPolicySet': 'Allotment policy',
+  'request.AllotmentReturnRequested': 'Give back seats',
 
   'form.createTitle': 'New concert',
   'form.editTitle': 'Edit {concert}',

@@ -51,6 +51,8 @@ export const allotmentRefusalCodes = [
   'lapsed',
   'not_enough_free_seats',
   'nothing_to_return',
+  /** A desk asked to give back another desk's seats. */
+  'not_permitted',
 ] as const;
 export type AllotmentRefusalCode = (typeof allotmentRefusalCodes)[number];
 

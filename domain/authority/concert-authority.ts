@@ -35,9 +35,30 @@ import type {
   RequestDoc,
 } from '../events/catalogue';
 import { isConcertDecision } from '../events/catalogue';
+import {
+  blockOf,
+  decideAllotment,
+  decideLapse,
+  evolveAllotment,
+  initialAllotmentBook,
+  lapseCauseId,
+  lapsesDue,
+  outstanding,
+} from '../allotment/allotment';
+import type { AllotmentBook } from '../allotment/allotment';
+import { allotmentDecisionSchemas, allotmentFactSchemas } from '../allotment/events';
+import type { AllotmentDecision, AllotmentFact } from '../allotment/events';
 
-/** What the concert decides about itself and its direct sales. */
-export type Decision = ConcertDecision | InventoryDecision;
+/** What the concert decides about itself, its direct sales and the desks' blocks of seats. */
+export type Decision = ConcertDecision | InventoryDecision | AllotmentDecision;
+
+const allotmentFactTypes: readonly string[] = Object.keys(allotmentFactSchemas);
+const allotmentDecisionTypes: readonly string[] = Object.keys(allotmentDecisionSchemas);
+const isAllotmentFact = (fact: FactDoc<ConcertFactType>): fact is FactDoc<AllotmentFact['type']> =>
+  allotmentFactTypes.includes(fact.type);
+const isAllotmentDecision = (
+  doc: DecisionDoc<StreamDecisionType>,
+): doc is DecisionDoc<AllotmentDecision['type']> => allotmentDecisionTypes.includes(doc.type);
 
 /** What the concert decides about the order flow's reservations and tickets; each is relayed to the order. */
 export const orderFlowDecisionTypes = [
@@ -75,8 +96,16 @@ export type ReservationBook = {
   values(): Iterable<ReservationEntry>;
 };
 
-/** What a concert's stream folds into: the concert (its levels count sold, held and confirmed seats) and its holds. */
-export type ConcertStreamState = { concert: ConcertState; reservations: ReservationBook };
+/**
+ * What a concert's stream folds into: the concert (its levels count sold, held and confirmed seats), its holds, and
+ * the desks' blocks of seats (allotments: outstanding seats are set aside, not allocated).
+ */
+export type ConcertStreamState = {
+  concert: ConcertState;
+  reservations: ReservationBook;
+  /** Replaced, never changed in place: a tentative view holds its own. */
+  allotments: AllotmentBook;
+};
 
 export type ConcertAuthorityState = ConcertStreamState & {
   /** Grows in place: one authority owns its state, and copying a set per event would be quadratic. */
@@ -92,6 +121,7 @@ export const concertDatabase = (concertId: string): string => `${concertDatabase
 export const initialStreamState = (): ConcertStreamState => ({
   concert: initialConcertState(),
   reservations: new Map(),
+  allotments: initialAllotmentBook(),
 });
 
 export const initialAuthorityState = (): ConcertAuthorityState => ({
@@ -135,11 +165,25 @@ export function evolveAuthority(
     decisionId: doc.meta.decisionId,
     nextPosition: Math.max(state.head.nextPosition, doc.meta.position + 1),
   };
-  return { ...state, concert: evolveStream(state, doc), head };
+  // evolveStream first: it replaces the state's allotment book, which the copy must carry.
+  const concert = evolveStream(state, doc);
+  return { ...state, concert, head };
 }
 
-/** The concert after one decision of its stream; a reservation's decision also updates its entry in place. */
+/**
+ * The concert after one decision of its stream; a reservation's decision also updates its entry in place, and an
+ * allotment's decision (or a sale from a desk's block) replaces the allotment book.
+ */
 export function evolveStream(state: ConcertStreamState, doc: DecisionDoc<StreamDecisionType>): ConcertState {
+  if (isAllotmentDecision(doc)) {
+    state.allotments = evolveAllotment(state.allotments, doc);
+    return state.concert;
+  }
+  if (doc.type === 'SeatsAllocated' && doc.data.from === 'allotment' && doc.data.deviceId) {
+    const { saleId, deviceId, level, quantity } = doc.data;
+    const sold = { saleId, deviceId, level, quantity, from: 'allotment' as const };
+    state.allotments = evolveAllotment(state.allotments, { type: 'SeatsAllocated', data: sold });
+  }
   if (!isOrderFlowDecision(doc)) return evolveDecision(state.concert, doc);
   const { reservationId } = doc.data;
   const entry = state.reservations.get(reservationId);
@@ -183,7 +227,10 @@ function takeSeats(concert: ConcertState, now: ReservedLine[], before: ReservedL
   return { ...concert, levels };
 }
 
-export function evolveDecision(concert: ConcertState, event: Decision): ConcertState {
+export function evolveDecision(
+  concert: ConcertState,
+  event: Exclude<Decision, AllotmentDecision>,
+): ConcertState {
   switch (event.type) {
     case 'SeatsAllocated':
     case 'SaleRejected':
@@ -193,17 +240,44 @@ export function evolveDecision(concert: ConcertState, event: Decision): ConcertS
   }
 }
 
-/** The decision for a fact, or undefined when the fact was decided before (replays are no-ops). */
+/**
+ * The decision for a fact, or undefined when the fact was decided before (replays are no-ops). `now` is the
+ * authority's clock (an allotment's lapse time and whether it has come are measured on it).
+ */
 export function decideFact(
   fact: FactDoc<ConcertFactType>,
   state: ConcertAuthorityState,
+  now: string = new Date(0).toISOString(),
 ): Decision | undefined {
   if (state.decided.has(fact._id)) return undefined;
-  if (fact.type === 'SaleRecorded')
-    return only(decideSale({ ...fact.data, saleId: fact._id }, state.concert));
+  const { concert, allotments } = state;
+  if (fact.type === 'SaleRecorded') {
+    const supply = { allotments, deviceId: fact.meta.deviceId };
+    return only(decideSale({ ...fact.data, saleId: fact._id }, concert, supply));
+  }
+  if (isAllotmentFact(fact)) {
+    if (fact.type === 'AllotmentReturnRequested' && fact.data.deviceId !== fact.meta.deviceId) {
+      const { returnId: requestId, concertId } = fact.data;
+      const message = `Only desk ${fact.data.deviceId} can give back its own seats; ${fact.meta.deviceId} asked.`;
+      const data = { requestId, requestType: fact.type, concertId, code: 'not_permitted' as const, message };
+      return { type: 'AllotmentRefused', data };
+    }
+    return decideAllotment(fact, allotments, { concert, now });
+  }
   const command = toConcertCommand(fact);
   try {
-    return only(decideConcert(command, state.concert));
+    // Seats set aside for desks are as taken as seats sold: a level's capacity can't go below both.
+    const taken =
+      command.type === 'UpdateTicketLevels' && concert.status !== 'none'
+        ? {
+            ...concert,
+            levels: concert.levels.map((l) => ({
+              ...l,
+              allocated: l.allocated + outstanding(allotments, l.name),
+            })),
+          }
+        : concert;
+    return only(decideConcert(command, taken));
   } catch (error) {
     if (!(error instanceof ConcertRuleBroken)) throw error;
     return {
@@ -219,7 +293,9 @@ export function decideFact(
   }
 }
 
-function toConcertCommand(fact: Exclude<FactDoc<ConcertFactType>, { type: 'SaleRecorded' }>): ConcertCommand {
+function toConcertCommand(
+  fact: Exclude<FactDoc<ConcertFactType>, { type: 'SaleRecorded' | AllotmentFact['type'] }>,
+): ConcertCommand {
   switch (fact.type) {
     case 'ConcertCreationRequested':
       return { type: 'CreateConcert', data: fact.data };
@@ -305,7 +381,10 @@ export function decideRequest(
         );
       const { concert } = state;
       const onSale = concert.status === 'published' && concert.concertId === request.data.concertId;
-      const available = Object.fromEntries(availability(concert).map((l) => [l.level, l.left]));
+      // Seats set aside for desks are not free: a hold takes only what neither a sale nor a desk's block has.
+      const available = Object.fromEntries(
+        availability(concert).map((l) => [l.level, l.left - outstanding(state.allotments, l.level)]),
+      );
       const command = reserveSeatsFor(
         { type: 'ReserveSeats', data: request.data },
         {
@@ -468,6 +547,34 @@ function seatsDiffer(asked: readonly ReservedLine[], held: readonly ReservedLine
       return `Tickets for ${w} "${level}" seats are asked, but ${h} are confirmed: ask for the seats confirmed.`;
   }
   return null;
+}
+
+/** Desks' blocks whose lapse time has come on the authority's clock, with unsold seats still set aside. */
+export const blocksDue = (state: ConcertAuthorityState, now: string): { deviceId: string; level: string }[] =>
+  lapsesDue(state.allotments, now);
+
+/** The cause id of a block's lapse as the book stands (one per block and grant total). */
+export const blockLapseCauseId = (state: ConcertStreamState, deviceId: string, level: string): string =>
+  lapseCauseId(deviceId, level, blockOf(state.allotments, deviceId, level)?.granted ?? 0);
+
+/** The lapse of a desk's block whose time has come, with its cause; undefined when not due or decided. */
+export function decideBlockLapse(
+  block: { deviceId: string; level: string },
+  state: ConcertAuthorityState,
+  now: string,
+): { cause: Cause; decision: AllotmentDecision } | undefined {
+  if (state.concert.status === 'none') return undefined;
+  const lapse = decideLapse(state.allotments, state.concert.concertId, block, now);
+  if (!lapse || state.decided.has(lapse.causeId)) return undefined;
+  const { causeId } = lapse;
+  const meta = {
+    deviceId: 'authority',
+    userId: 'authority',
+    recordedAt: now,
+    correlationId: causeId,
+    causationId: causeId,
+  };
+  return { cause: { _id: causeId, meta }, decision: lapse.decision };
 }
 
 /** Holds whose time has come on the authority's clock and that the stream has not expired yet. */

@@ -288,7 +288,14 @@ describe('the concert authority, case by case', () => {
     );
     expect(decision).toEqual({
       type: 'SeatsAllocated',
-      data: { saleId: ulid(100), concertId, level: 'Regular', quantity: 2 },
+      data: {
+        saleId: ulid(100),
+        concertId,
+        level: 'Regular',
+        quantity: 2,
+        from: 'pool',
+        deviceId: fact.meta.deviceId,
+      },
     });
   });
 

@@ -1,6 +1,7 @@
 // The event catalogue: every event type, its schema version, who may write it, and the schema that validates it at
 // every edge (the authority's loop, the devices' replication, the HTTP API). docs/events.md is its prose twin.
 import { z } from 'zod';
+import { allotmentDecisionSchemas, allotmentFactSchemas } from '../allotment/events';
 import { cartEventSchemas } from '../cart/events';
 import { concertDecisionSchemas, concertFactSchemas } from '../concert/events';
 import { deliveryEventSchemas } from '../delivery/events';
@@ -85,6 +86,17 @@ export const eventCatalogue = {
   SeatsAllocated: decision(inventoryDecisionSchemas.SeatsAllocated),
   SaleRejected: decision(inventoryDecisionSchemas.SaleRejected),
 
+  // Allotments (domain/allotment): desks' blocks of seats, decided in the concert's stream against its capacity.
+  AllotmentGrantRequested: fact(allotmentFactSchemas.AllotmentGrantRequested, organizers),
+  AllotmentPolicySet: fact(allotmentFactSchemas.AllotmentPolicySet, organizers),
+  /** Written by the desk whose block it is (the authority checks the fact's device). */
+  AllotmentReturnRequested: fact(allotmentFactSchemas.AllotmentReturnRequested, sellers),
+  AllotmentGranted: decision(allotmentDecisionSchemas.AllotmentGranted),
+  AllotmentPolicyApplied: decision(allotmentDecisionSchemas.AllotmentPolicyApplied),
+  AllotmentRefused: decision(allotmentDecisionSchemas.AllotmentRefused),
+  AllotmentReturned: decision(allotmentDecisionSchemas.AllotmentReturned),
+  AllotmentLapsed: decision(allotmentDecisionSchemas.AllotmentLapsed),
+
   // The order flow (docs/architecture.md, "Orders"). Facts a desk writes to the orders database:
   CartOpened: fact(cartEventSchemas.CartOpened, sellers),
   CartItemAdded: fact(cartEventSchemas.CartItemAdded, sellers),
@@ -165,6 +177,9 @@ export const concertFactTypes = [
   'ConcertUnpublicationRequested',
   'ConcertCancellationRequested',
   'SaleRecorded',
+  'AllotmentGrantRequested',
+  'AllotmentPolicySet',
+  'AllotmentReturnRequested',
 ] as const satisfies readonly FactType[];
 export type ConcertFactType = (typeof concertFactTypes)[number];
 /** The facts of the order flow, in the orders database. */
@@ -181,11 +196,18 @@ export const concertDecisionTypes = [
   'ConcertChangeRejected',
   'SeatsAllocated',
   'SaleRejected',
+  'AllotmentGranted',
+  'AllotmentPolicyApplied',
+  'AllotmentRefused',
+  'AllotmentReturned',
+  'AllotmentLapsed',
 ] as const satisfies readonly DecisionType[];
 export type ConcertDecisionType = (typeof concertDecisionTypes)[number];
 
 type Schemas = typeof concertFactSchemas &
   typeof inventoryFactSchemas &
+  typeof allotmentFactSchemas &
+  typeof allotmentDecisionSchemas &
   typeof concertDecisionSchemas &
   typeof inventoryDecisionSchemas &
   typeof cartEventSchemas &

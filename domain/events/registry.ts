@@ -2,6 +2,7 @@
 // generated from. The live catalogue (catalogue.ts) holds the types that flow through the log today and are
 // validated at its edges; a context's types join it when the sync server and the devices start writing them.
 import type { z } from 'zod';
+import { allotmentDecisionSchemas, allotmentEventWriters, allotmentFactSchemas } from '../allotment/events';
 import { cartEventSchemas, cartEventWriters } from '../cart/events';
 import { deliveryEventSchemas, deliveryEventWriters } from '../delivery/events';
 import { financeEventSchemas, financeEventWriters } from '../finance/events';
@@ -28,6 +29,11 @@ export type RegisteredEvent = {
 type ContextEvents = { context: string; schemas: Record<string, z.ZodType>; writers: Record<string, Writer> };
 
 const contexts: ContextEvents[] = [
+  {
+    context: 'Allotments',
+    schemas: { ...allotmentFactSchemas, ...allotmentDecisionSchemas },
+    writers: allotmentEventWriters,
+  },
   { context: 'Cart', schemas: cartEventSchemas, writers: cartEventWriters },
   { context: 'Reservation', schemas: reservationEventSchemas, writers: reservationEventWriters },
   { context: 'Order', schemas: orderEventSchemas, writers: orderEventWriters },

@@ -19,6 +19,11 @@ export const inventoryFactSchemas = {
     total: z.number().int().nonnegative(),
     currency: z.string().regex(/^[A-Z]{3}$/),
     payment: cashPaymentSchema,
+    /**
+     * What the desk promised the buyer: 'allotment' = guaranteed, sold from this desk's block (domain/allotment);
+     * 'pool' (or absent, as before allotments) = pending, sold from the level's free seats if there are any.
+     */
+    claim: z.enum(['allotment', 'pool']).optional(),
   }),
 } as const;
 
@@ -29,6 +34,9 @@ export const saleRejectionCodes = [
   'unknown_concert',
   'unknown_level',
   'price_mismatch',
+  // A claim on the desk's block that the block no longer covered (lapsed, or given back), nor the free seats.
+  'allotment_lapsed',
+  'allotment_exhausted',
 ] as const;
 export type SaleRejectionCode = (typeof saleRejectionCodes)[number];
 
@@ -40,7 +48,13 @@ const decided = {
 };
 
 export const inventoryDecisionSchemas = {
-  SeatsAllocated: z.object(decided),
+  SeatsAllocated: z.object({
+    ...decided,
+    /** Where the seats came from: the selling desk's block or the free seats (absent: free, before allotments). */
+    from: z.enum(['allotment', 'pool']).optional(),
+    /** The desk that sold (the sale's device). */
+    deviceId: z.string().min(1).max(100).optional(),
+  }),
   SaleRejected: z.object({ ...decided, code: z.enum(saleRejectionCodes), message: z.string() }),
 } as const;
 

@@ -1,26 +1,59 @@
 // Inventory: seats per concert and level. The one rule that matters most: allocated ≤ capacity, always.
 // A sale is decided exactly once, against the concert as the authority knows it, never against a device's view.
 import { assertNever, DomainError } from '../shared/decider';
-import type { ConcertState } from '../concert/concert';
+import type { ConcertState, LevelState } from '../concert/concert';
+import { allocateSale, freeSeats } from '../allotment/allotment';
+import type { AllotmentBook } from '../allotment/allotment';
 import type { InventoryDecision, SaleRecorded, SaleRejectionCode } from './events';
 
 export class SaleRefused extends DomainError<SaleRejectionCode> {}
 
 const refused = (code: SaleRejectionCode, message: string) => new SaleRefused(code, message);
 
-export function decideSale(sale: SaleRecorded, concert: ConcertState): InventoryDecision[] {
+/** The desks' blocks of seats (domain/allotment) and the desk that sold: without them, every seat is free. */
+export type SaleSupply = { allotments: AllotmentBook; deviceId: string };
+
+export function decideSale(
+  sale: SaleRecorded,
+  concert: ConcertState,
+  supply?: SaleSupply,
+): InventoryDecision[] {
   const { saleId, concertId, level: levelName, quantity } = sale;
   const decided = { saleId, concertId, level: levelName, quantity };
   try {
-    checkSale(sale, concert);
-    return [{ type: 'SeatsAllocated', data: decided }];
+    const level = checkSale(sale, concert);
+    if (!supply) {
+      checkFree(sale, level, level.capacity - level.allocated);
+      return [{ type: 'SeatsAllocated', data: decided }];
+    }
+    const { allotments, deviceId } = supply;
+    const claim = { deviceId, level: level.name, quantity, claim: sale.claim ?? 'pool' };
+    const free = freeSeats(allotments, level);
+    const allocation = allocateSale(allotments, claim, free);
+    if ('refused' in allocation) {
+      // A pool sale beyond the free seats is refused in the words every sale has always been refused in.
+      if (allocation.refused === 'sold_out') checkFree(sale, level, free);
+      throw refused(allocation.refused, allocation.message);
+    }
+    return [{ type: 'SeatsAllocated', data: { ...decided, from: allocation.from, deviceId } }];
   } catch (error) {
     if (!(error instanceof SaleRefused)) throw error;
     return [{ type: 'SaleRejected', data: { ...decided, code: error.code, message: error.message } }];
   }
 }
 
-function checkSale(sale: SaleRecorded, concert: ConcertState): void {
+function checkFree(sale: SaleRecorded, level: LevelState, left: number): void {
+  if (sale.quantity > left)
+    throw refused(
+      'sold_out',
+      left <= 0
+        ? `${level.name} is sold out.`
+        : `${level.name} is sold out: only ${left} left, ${sale.quantity} asked.`,
+    );
+}
+
+/** Everything but the seats: the concert is on sale, the level exists, the price is the level's. */
+function checkSale(sale: SaleRecorded, concert: ConcertState): LevelState {
   // A sale names its concert: it never takes seats of another one.
   if (concert.status === 'none' || concert.concertId !== sale.concertId)
     throw refused('unknown_concert', 'This concert is not known to the box office.');
@@ -40,14 +73,7 @@ function checkSale(sale: SaleRecorded, concert: ConcertState): void {
       'price_mismatch',
       `${sale.quantity} × ${price(sale.unitPrice, sale.currency)} is ${price(sale.unitPrice * sale.quantity, sale.currency)}, the sale's total was ${price(sale.total, sale.currency)}.`,
     );
-  const left = level.capacity - level.allocated;
-  if (sale.quantity > left)
-    throw refused(
-      'sold_out',
-      left === 0
-        ? `${level.name} is sold out.`
-        : `${level.name} is sold out: only ${left} left, ${sale.quantity} asked.`,
-    );
+  return level;
 }
 
 export function evolveInventory(concert: ConcertState, event: InventoryDecision): ConcertState {

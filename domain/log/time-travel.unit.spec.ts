@@ -65,7 +65,12 @@ const meta = (i: number) => ({
 
 const leftAsOf = (point: Parameters<typeof upTo>[1]) =>
   availability(
-    foldAsOf(stream(), point, (s, e) => evolveDecision(s, e as Decision), initialConcertState()),
+    foldAsOf(
+      stream(),
+      point,
+      (s, e) => evolveDecision(s, e as Parameters<typeof evolveDecision>[1]),
+      initialConcertState(),
+    ),
   )[0]?.left;
 
 describe('a read model as of a point in the log', () => {

@@ -36,6 +36,9 @@ const concertManagement = [
   'ConcertPublicationRequested',
   'ConcertUnpublicationRequested',
   'ConcertCancellationRequested',
+  // desks' blocks of seats for selling offline (the authority grants them from free seats)
+  'AllotmentGrantRequested',
+  'AllotmentPolicySet',
   // the concert's livestream
   'ScheduleLivestream',
   'StartLivestream',
@@ -61,6 +64,8 @@ const selling = [
   'CartConfirmed',
   // a single sale against the concert's capacity, decided by the authority
   'SaleRecorded',
+  // giving back seats of this desk's own block
+  'AllotmentReturnRequested',
   // asking to give back a hold or to cancel an unpaid order: the server decides
   'CancelReservation',
   'ReservationCancellationRequested',

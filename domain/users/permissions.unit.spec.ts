@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../shared/decider';
 import { eventCatalogue } from '../events/catalogue';
 import type { Role } from '../events/catalogue';
+import { allotmentEventWriters } from '../allotment/events';
 import { cartCommandTypes } from '../cart/cart';
 import { cartEventWriters } from '../cart/events';
 import { concertCommandTypes } from '../concert/concert';
@@ -57,6 +58,7 @@ const written = (writers: Record<string, 'device' | 'authority'>, by: 'device' |
     .filter(([, writer]) => writer === by)
     .map(([type]) => type);
 const eventWriters = [
+  allotmentEventWriters,
   cartEventWriters,
   reservationEventWriters,
   orderEventWriters,

@@ -8,6 +8,9 @@ import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import {
   concertStream,
+  blockLapseCauseId,
+  blocksDue,
+  decideBlockLapse,
   decideExpiry,
   decideFact,
   decideRequest,
@@ -212,9 +215,14 @@ export function concertHandler(options: {
       logger,
     });
 
-  /** A document of the feed to decide, or a hold whose time has come. */
-  type Candidate = { doc: Doc } | { expiry: string };
-  const causeIdOf = (c: Candidate): string => ('doc' in c ? c.doc._id : expiryCauseId(c.expiry));
+  /** A document of the feed to decide, or a hold or a desk's block whose time has come. */
+  type Candidate = { doc: Doc } | { expiry: string } | { lapse: { deviceId: string; level: string } };
+  const causeIdOf = (c: Candidate): string =>
+    'doc' in c
+      ? c.doc._id
+      : 'expiry' in c
+        ? expiryCauseId(c.expiry)
+        : blockLapseCauseId(state, c.lapse.deviceId, c.lapse.level);
 
   /** Decides in order and writes the decisions; returns what is still undecided after a conflict. */
   const decideAndAppend = async (candidates: Candidate[]): Promise<Candidate[]> => {
@@ -228,6 +236,7 @@ export function concertHandler(options: {
       let decided:
         { cause: Cause; decision: StreamDecision | undefined; sale?: FactDoc<'SaleRecorded'> } | undefined;
       if ('expiry' in candidate) decided = decideExpiry(candidate.expiry, view, at);
+      else if ('lapse' in candidate) decided = decideBlockLapse(candidate.lapse, view, at);
       else {
         const read = classify(candidate.doc, view.concert);
         if ('bad' in read) {
@@ -238,7 +247,7 @@ export function concertHandler(options: {
           'fact' in read
             ? {
                 cause: read.fact,
-                decision: decideFact(read.fact, view),
+                decision: decideFact(read.fact, view, at),
                 ...(read.fact.type === 'SaleRecorded' ? { sale: read.fact } : {}),
               }
             : { cause: read.request, decision: decideRequest(read.request, view, { now: at, holdMinutes }) };
@@ -257,7 +266,8 @@ export function concertHandler(options: {
         if (!check.ok) {
           const reason = `its decision could not be recorded: ${check.reason}`;
           if ('doc' in candidate) bad.push({ id: candidate.doc._id, reason, type: doc.type });
-          else logger.error({ reservation: candidate.expiry, reason }, 'a hold could not be expired');
+          else if ('expiry' in candidate)
+            logger.error({ reservation: candidate.expiry, reason }, 'a hold could not be expired');
           continue;
         }
       }
@@ -293,7 +303,13 @@ export function concertHandler(options: {
     metrics.streamPosition.set(labels, state.head.nextPosition);
   };
 
-  const dueNow = (): Candidate[] => holdsDue(state, now().toISOString()).map((expiry) => ({ expiry }));
+  const dueNow = (): Candidate[] => {
+    const at = now().toISOString();
+    return [
+      ...holdsDue(state, at).map((expiry) => ({ expiry })),
+      ...blocksDue(state, at).map((lapse) => ({ lapse })),
+    ];
+  };
 
   const expireDue = async (signal?: AbortSignal): Promise<void> => {
     if (signal?.aborted) return;
