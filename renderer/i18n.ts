@@ -213,6 +213,7 @@ const en = {
   'request.AllotmentGrantRequested': 'Allot seats',
   'request.AllotmentPolicySet': 'Allotment policy',
   'request.AllotmentReturnRequested': 'Give back seats',
+  'request.SaleSettlementRecorded': 'Make good a rejected sale',
 
   'form.createTitle': 'New concert',
   'form.editTitle': 'Edit {concert}',

@@ -228,6 +228,36 @@ describe('allotments in the concert stream', () => {
     expect(concert.deliver(shrink(7))).toMatchObject({ type: 'TicketLevelsUpdated' });
   });
 
+  it('has a rejected sale made good once, by the desk that sold it; a confirmed sale has nothing to make good', () => {
+    const concert = new Concert(1);
+    const sold = sale('desk-a', 1);
+    concert.deliver(sold);
+    const beyond = sale('desk-b', 1);
+    expect(concert.deliver(beyond)).toMatchObject({ type: 'SaleRejected', data: { deviceId: 'desk-b' } });
+    const settle = (saleId: string, deviceId: string) =>
+      fact(
+        'SaleSettlementRecorded',
+        (settlementId) => ({
+          settlementId,
+          saleId,
+          concertId,
+          kind: 'cash_refund' as const,
+          amount: price,
+          currency: 'PLN',
+        }),
+        deviceId,
+      );
+    const code = (doc: DecisionDoc<StreamDecisionType>) => (doc.data as { code?: string }).code;
+    expect(code(concert.deliver(settle(sold._id, 'desk-a')))).toBe('not_rejected');
+    expect(code(concert.deliver(settle(beyond._id, 'desk-a')))).toBe('not_permitted');
+    expect(code(concert.deliver(settle(ulid(1), 'desk-a')))).toBe('unknown_sale');
+    expect(concert.deliver(settle(beyond._id, 'desk-b'))).toMatchObject({
+      type: 'SaleSettled',
+      data: { saleId: beyond._id, kind: 'cash_refund', amount: price, deviceId: 'desk-b' },
+    });
+    expect(code(concert.deliver(settle(beyond._id, 'desk-b')))).toBe('already_settled');
+  });
+
   it('keeps a batch’s tentative allotments out of the state until they are written', () => {
     const concert = new Concert(10);
     const view = tentativeView(concert.state);

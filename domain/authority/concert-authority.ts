@@ -5,7 +5,7 @@
 import { decideConcert, evolveConcert, initialConcertState, ConcertRuleBroken } from '../concert/concert';
 import type { ConcertCommand, ConcertState } from '../concert/concert';
 import type { ConcertDecision } from '../concert/events';
-import { availability, decideSale, evolveInventory } from '../inventory/inventory';
+import { availability, decideSale, evolveInventory, isInventoryDecision } from '../inventory/inventory';
 import type { InventoryDecision } from '../inventory/events';
 import { ticketIdsFor } from '../order/order';
 import { issueTicketsFor, reservationCommandFor, reserveSeatsFor } from '../order/routing';
@@ -89,6 +89,14 @@ export type DecidedSet = { has(id: string): boolean; add(id: string): unknown };
 /** One reservation as the concert holds it, with the correlation its decisions carry and whether it is ticketed. */
 export type ReservationEntry = { reservation: ReservationState; correlationId: string; ticketed: boolean };
 
+/** A rejected sale: the desk that sold it, and whether it was settled. */
+export type Rejection = { deviceId: string | undefined; settled: boolean };
+/** The rejected sales by sale id. A Map fits; a tentative view layers a batch's changes over it. */
+export type RejectionBook = {
+  get(saleId: string): Rejection | undefined;
+  set(saleId: string, rejection: Rejection): unknown;
+};
+
 /** The concert's reservations by id. A Map fits; the sync server layers a batch's tentative changes over it. */
 export type ReservationBook = {
   get(reservationId: string): ReservationEntry | undefined;
@@ -103,6 +111,8 @@ export type ReservationBook = {
 export type ConcertStreamState = {
   concert: ConcertState;
   reservations: ReservationBook;
+  /** The sales this concert rejected, by sale id: whether each was made good (refund or exchange) yet. */
+  rejections: RejectionBook;
   /** Replaced, never changed in place: a tentative view holds its own. */
   allotments: AllotmentBook;
 };
@@ -121,6 +131,7 @@ export const concertDatabase = (concertId: string): string => `${concertDatabase
 export const initialStreamState = (): ConcertStreamState => ({
   concert: initialConcertState(),
   reservations: new Map(),
+  rejections: new Map(),
   allotments: initialAllotmentBook(),
 });
 
@@ -136,11 +147,16 @@ export const initialAuthorityState = (): ConcertAuthorityState => ({
  */
 export function tentativeView(state: ConcertAuthorityState): ConcertAuthorityState {
   const decided = new Set<string>();
+  const rejections = new Map<string, Rejection>();
   const changed = new Map<string, ReservationEntry>();
   const base = state.reservations;
   return {
     ...state,
     decided: { has: (id) => state.decided.has(id) || decided.has(id), add: (id) => decided.add(id) },
+    rejections: {
+      get: (id) => rejections.get(id) ?? state.rejections.get(id),
+      set: (id, rejection) => rejections.set(id, rejection),
+    },
     reservations: {
       get: (id) => changed.get(id) ?? base.get(id),
       set: (id, entry) => changed.set(id, entry),
@@ -183,6 +199,12 @@ export function evolveStream(state: ConcertStreamState, doc: DecisionDoc<StreamD
     const { saleId, deviceId, level, quantity } = doc.data;
     const sold = { saleId, deviceId, level, quantity, from: 'allotment' as const };
     state.allotments = evolveAllotment(state.allotments, { type: 'SeatsAllocated', data: sold });
+  }
+  if (doc.type === 'SaleRejected')
+    state.rejections.set(doc.data.saleId, { deviceId: doc.data.deviceId, settled: false });
+  if (doc.type === 'SaleSettled') {
+    const rejection = state.rejections.get(doc.data.saleId);
+    state.rejections.set(doc.data.saleId, { deviceId: rejection?.deviceId, settled: true });
   }
   if (!isOrderFlowDecision(doc)) return evolveDecision(state.concert, doc);
   const { reservationId } = doc.data;
@@ -231,13 +253,7 @@ export function evolveDecision(
   concert: ConcertState,
   event: Exclude<Decision, AllotmentDecision>,
 ): ConcertState {
-  switch (event.type) {
-    case 'SeatsAllocated':
-    case 'SaleRejected':
-      return evolveInventory(concert, event);
-    default:
-      return evolveConcert(concert, event);
-  }
+  return isInventoryDecision(event) ? evolveInventory(concert, event) : evolveConcert(concert, event);
 }
 
 /**
@@ -255,6 +271,7 @@ export function decideFact(
     const supply = { allotments, deviceId: fact.meta.deviceId };
     return only(decideSale({ ...fact.data, saleId: fact._id }, concert, supply));
   }
+  if (fact.type === 'SaleSettlementRecorded') return settle(fact, state);
   if (isAllotmentFact(fact)) {
     if (fact.type === 'AllotmentReturnRequested' && fact.data.deviceId !== fact.meta.deviceId) {
       const { returnId: requestId, concertId } = fact.data;
@@ -293,8 +310,34 @@ export function decideFact(
   }
 }
 
+/** A rejected sale made good once, by the desk that sold it. */
+function settle(fact: FactDoc<'SaleSettlementRecorded'>, state: ConcertAuthorityState): Decision {
+  const { settlementId, saleId, concertId } = fact.data;
+  const rejection = state.rejections.get(saleId);
+  const refuse = (code: DataOf<'SaleSettlementRefused'>['code'], message: string): Decision => ({
+    type: 'SaleSettlementRefused',
+    data: { settlementId, saleId, concertId, code, message },
+  });
+  if (!rejection)
+    return state.decided.has(saleId)
+      ? refuse('not_rejected', 'This sale was confirmed: there is nothing to make good.')
+      : refuse('unknown_sale', 'This concert has not decided such a sale.');
+  if (rejection.settled) return refuse('already_settled', 'This rejected sale was made good already.');
+  if (rejection.deviceId !== undefined && rejection.deviceId !== fact.meta.deviceId)
+    return refuse(
+      'not_permitted',
+      `Only desk ${rejection.deviceId}, which sold it, can make this sale good.`,
+    );
+  const { kind, amount, currency, exchangeSaleId } = fact.data;
+  const data = { settlementId, saleId, concertId, kind, amount, currency, deviceId: fact.meta.deviceId };
+  return { type: 'SaleSettled', data: exchangeSaleId ? { ...data, exchangeSaleId } : data };
+}
+
 function toConcertCommand(
-  fact: Exclude<FactDoc<ConcertFactType>, { type: 'SaleRecorded' | AllotmentFact['type'] }>,
+  fact: Exclude<
+    FactDoc<ConcertFactType>,
+    { type: 'SaleRecorded' | 'SaleSettlementRecorded' | AllotmentFact['type'] }
+  >,
 ): ConcertCommand {
   switch (fact.type) {
     case 'ConcertCreationRequested':

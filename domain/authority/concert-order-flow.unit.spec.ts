@@ -296,6 +296,7 @@ describe('holding seats for an order', () => {
             quantity: 2,
             code: 'sold_out',
             message: 'Golden Circle is sold out: only 1 left, 2 asked.',
+            deviceId: 'desk-1',
           },
         },
       ]);

@@ -1,7 +1,7 @@
 // The Concert aggregate's rules, one specification each: what an organizer may ask for and what is refused.
 import { describe, it } from 'vitest';
 import { specification } from '../testing/given-when-then';
-import { evolveInventory } from '../inventory/inventory';
+import { evolveInventory, isInventoryDecision } from '../inventory/inventory';
 import type { InventoryDecision } from '../inventory/events';
 import { decideConcert, evolveConcert, initialConcertState } from './concert';
 import type { ConcertCommand, ConcertState } from './concert';
@@ -11,9 +11,7 @@ type History = ConcertDecision | InventoryDecision;
 
 /** A concert's history holds seat allocations too: they are what "allocated" is made of. */
 const evolveHistory = (state: ConcertState, event: History): ConcertState =>
-  event.type === 'SeatsAllocated' || event.type === 'SaleRejected'
-    ? evolveInventory(state, event)
-    : evolveConcert(state, event);
+  isInventoryDecision(event) ? evolveInventory(state, event) : evolveConcert(state, event);
 
 const given = specification({
   decide: decideConcert,

@@ -85,6 +85,10 @@ export const eventCatalogue = {
   ConcertChangeRejected: decision(concertDecisionSchemas.ConcertChangeRejected),
   SeatsAllocated: decision(inventoryDecisionSchemas.SeatsAllocated),
   SaleRejected: decision(inventoryDecisionSchemas.SaleRejected),
+  /** A rejected sale made good by the desk that sold it: cash back, or an exchange (a new sale). */
+  SaleSettlementRecorded: fact(inventoryFactSchemas.SaleSettlementRecorded, ['desk']),
+  SaleSettled: decision(inventoryDecisionSchemas.SaleSettled),
+  SaleSettlementRefused: decision(inventoryDecisionSchemas.SaleSettlementRefused),
 
   // Allotments (domain/allotment): desks' blocks of seats, decided in the concert's stream against its capacity.
   AllotmentGrantRequested: fact(allotmentFactSchemas.AllotmentGrantRequested, organizers),
@@ -177,6 +181,7 @@ export const concertFactTypes = [
   'ConcertUnpublicationRequested',
   'ConcertCancellationRequested',
   'SaleRecorded',
+  'SaleSettlementRecorded',
   'AllotmentGrantRequested',
   'AllotmentPolicySet',
   'AllotmentReturnRequested',
@@ -196,6 +201,8 @@ export const concertDecisionTypes = [
   'ConcertChangeRejected',
   'SeatsAllocated',
   'SaleRejected',
+  'SaleSettled',
+  'SaleSettlementRefused',
   'AllotmentGranted',
   'AllotmentPolicyApplied',
   'AllotmentRefused',

@@ -25,6 +25,21 @@ export const inventoryFactSchemas = {
      */
     claim: z.enum(['allotment', 'pool']).optional(),
   }),
+  /**
+   * How the desk made good a sale the authority rejected: the cash handed back, or an exchange to another level or
+   * concert (the exchange is a new sale, `exchangeSaleId`). The settlement's id is the fact's id; written by the
+   * desk that sold.
+   */
+  SaleSettlementRecorded: z.object({
+    settlementId: z.string().min(1),
+    saleId: z.string().min(1),
+    concertId: concertIdSchema,
+    kind: z.enum(['cash_refund', 'exchange']),
+    /** The cash handed back (minor units); 0 for an exchange that moved the whole amount to the new sale. */
+    amount: z.number().int().nonnegative(),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    exchangeSaleId: z.string().min(1).optional(),
+  }),
 } as const;
 
 export const saleRejectionCodes = [
@@ -55,10 +70,38 @@ export const inventoryDecisionSchemas = {
     /** The desk that sold (the sale's device). */
     deviceId: z.string().min(1).max(100).optional(),
   }),
-  SaleRejected: z.object({ ...decided, code: z.enum(saleRejectionCodes), message: z.string() }),
+  SaleRejected: z.object({
+    ...decided,
+    code: z.enum(saleRejectionCodes),
+    message: z.string(),
+    /** The desk that sold (absent before allotments). */
+    deviceId: z.string().min(1).max(100).optional(),
+  }),
+  /** A rejected sale made good, once: the conflict report's outcome. */
+  SaleSettled: z.object({
+    settlementId: z.string(),
+    saleId: z.string(),
+    concertId: concertIdSchema,
+    kind: z.enum(['cash_refund', 'exchange']),
+    amount: z.number().int().nonnegative(),
+    currency: z.string(),
+    exchangeSaleId: z.string().optional(),
+    /** The desk that settled it. */
+    deviceId: z.string(),
+  }),
+  /** A settlement for a sale that was not rejected, is unknown here, or was settled before. */
+  SaleSettlementRefused: z.object({
+    settlementId: z.string(),
+    saleId: z.string(),
+    concertId: concertIdSchema,
+    code: z.enum(['unknown_sale', 'not_rejected', 'already_settled', 'not_permitted']),
+    message: z.string(),
+  }),
 } as const;
 
 export type SaleRecorded = z.infer<(typeof inventoryFactSchemas)['SaleRecorded']>;
-export type InventoryDecision =
-  | { type: 'SeatsAllocated'; data: z.infer<(typeof inventoryDecisionSchemas)['SeatsAllocated']> }
-  | { type: 'SaleRejected'; data: z.infer<(typeof inventoryDecisionSchemas)['SaleRejected']> };
+export type SaleSettlementRecorded = z.infer<(typeof inventoryFactSchemas)['SaleSettlementRecorded']>;
+type Schemas = typeof inventoryDecisionSchemas;
+export type InventoryDecision = {
+  [K in keyof Schemas]: { type: K; data: z.infer<Schemas[K]> };
+}[keyof Schemas];

@@ -38,7 +38,8 @@ export function decideSale(
     return [{ type: 'SeatsAllocated', data: { ...decided, from: allocation.from, deviceId } }];
   } catch (error) {
     if (!(error instanceof SaleRefused)) throw error;
-    return [{ type: 'SaleRejected', data: { ...decided, code: error.code, message: error.message } }];
+    const rejected = { ...decided, code: error.code, message: error.message };
+    return [{ type: 'SaleRejected', data: supply ? { ...rejected, deviceId: supply.deviceId } : rejected }];
   }
 }
 
@@ -76,6 +77,13 @@ function checkSale(sale: SaleRecorded, concert: ConcertState): LevelState {
   return level;
 }
 
+/** Which decisions are the inventory's (the rest of a concert's stream is the concert's own or the allotments'). */
+export const isInventoryDecision = (event: { type: string }): event is InventoryDecision =>
+  event.type === 'SeatsAllocated' ||
+  event.type === 'SaleRejected' ||
+  event.type === 'SaleSettled' ||
+  event.type === 'SaleSettlementRefused';
+
 export function evolveInventory(concert: ConcertState, event: InventoryDecision): ConcertState {
   switch (event.type) {
     case 'SeatsAllocated': {
@@ -86,6 +94,8 @@ export function evolveInventory(concert: ConcertState, event: InventoryDecision)
       return { ...concert, levels };
     }
     case 'SaleRejected':
+    case 'SaleSettled':
+    case 'SaleSettlementRefused':
       return concert;
     default:
       return assertNever(event);

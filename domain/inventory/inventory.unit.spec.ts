@@ -4,15 +4,13 @@ import { specification } from '../testing/given-when-then';
 import { evolveConcert, initialConcertState } from '../concert/concert';
 import type { ConcertState } from '../concert/concert';
 import type { ConcertDecision } from '../concert/events';
-import { decideSale, evolveInventory } from './inventory';
+import { decideSale, evolveInventory, isInventoryDecision } from './inventory';
 import type { InventoryDecision, SaleRecorded, SaleRejectionCode } from './events';
 
 type History = ConcertDecision | InventoryDecision;
 
 const evolveHistory = (state: ConcertState, event: History): ConcertState =>
-  event.type === 'SeatsAllocated' || event.type === 'SaleRejected'
-    ? evolveInventory(state, event)
-    : evolveConcert(state, event);
+  isInventoryDecision(event) ? evolveInventory(state, event) : evolveConcert(state, event);
 
 const given = specification({ decide: decideSale, evolve: evolveHistory, initialState: initialConcertState });
 

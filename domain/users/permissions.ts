@@ -64,6 +64,8 @@ const selling = [
   'CartConfirmed',
   // a single sale against the concert's capacity, decided by the authority
   'SaleRecorded',
+  // making good a sale the authority rejected (cash back or an exchange)
+  'SaleSettlementRecorded',
   // giving back seats of this desk's own block
   'AllotmentReturnRequested',
   // asking to give back a hold or to cancel an unpaid order: the server decides
