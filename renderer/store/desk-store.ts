@@ -43,6 +43,9 @@ export type DeskStore = {
 
 /** The orders are re-projected at most this often while events keep arriving (each projection reads them all). */
 const ordersEveryMs = 150;
+/** The longest the orders' reads wait while this desk is selling, and the moment after a sale they wait for. */
+const ordersGiveWayMs = 5_000;
+const ordersAfterSaleMs = 1_000;
 
 export async function openDeskStore(device: Device): Promise<DeskStore> {
   const database = await openEventDatabase();
@@ -98,12 +101,42 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     syncedAt: {},
   };
 
+  // The orders' reads give way while this desk is selling: while a sale waits for its decision, and for a moment
+  // after each sale (the next customer's sale is what the seller waits for; a sale's order and invoice can come a few
+  // seconds later). A read never waits longer than ordersGiveWayMs.
+  let lastSaleAt = -Infinity;
+  let givingWay: (() => void)[] = [];
+  let wayTimer: ReturnType<typeof setTimeout> | undefined;
+  const selling = () =>
+    view.undecided.length > 0 || performance.now() - lastSaleAt < ordersAfterSaleMs;
+  const letOrdersRead = () => {
+    clearTimeout(wayTimer);
+    wayTimer = undefined;
+    if (givingWay.length === 0) return;
+    if (selling()) {
+      // Looked at again when the last sale's moment is over (a decision arriving looks again too).
+      wayTimer = setTimeout(letOrdersRead, Math.max(1, lastSaleAt + ordersAfterSaleMs - performance.now()));
+      return;
+    }
+    for (const resolve of givingWay) resolve();
+    givingWay = [];
+  };
+  const ordersGiveWay = () =>
+    selling()
+      ? new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ordersGiveWayMs);
+          givingWay.push(() => (clearTimeout(timer), resolve()));
+          letOrdersRead();
+        })
+      : Promise.resolve();
   const replicate = (name: string) => {
-    if (!replications.has(name))
+    if (!replications.has(name)) {
+      const giveWay = name === ordersDatabase ? { giveWay: ordersGiveWay } : {};
       replications.set(
         name,
-        replicateDatabase({ collections, database: name, device, changes, direct, uploaded }),
+        replicateDatabase({ collections, database: name, device, changes, direct, uploaded, ...giveWay }),
       );
+    }
   };
 
   // Events re-project the log; a heartbeat of the change stream only refreshes the connection figures.
@@ -147,6 +180,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
           refresh();
         }, wait);
     }
+    letOrdersRead();
     // A fact with a decision was delivered, whether or not this device saw its upload finish.
     const waiting =
       view.undecided.filter((id) => !uploaded.has(id)).length +
@@ -213,6 +247,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     async record(type, data) {
       const id = newFactId();
       const fact = newFact(id, type, data(id), device);
+      if (type === 'SaleRecorded') lastSaleAt = performance.now();
       // Facts are checked like the authority will check them: a bug here must not reach the log.
       const parsed = parseEventDoc(fact);
       if (!parsed.ok) throw new Error(parsed.reason);
@@ -235,6 +270,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     async close() {
       clearTimeout(scheduled);
       clearTimeout(ordersLater);
+      clearTimeout(wayTimer);
       window.removeEventListener('online', online);
       stopListening();
       for (const subscription of subscriptions) subscription.unsubscribe();

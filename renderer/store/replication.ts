@@ -21,8 +21,10 @@ export function replicateDatabase(options: {
   direct: DirectUploads;
   /** Facts of this device known to be delivered (also in an earlier session of the app). */
   uploaded: ReadonlySet<string>;
+  /** Waited for before each read: lets a replication give way to what a person is waiting for. */
+  giveWay?: () => Promise<void>;
 }): Replication {
-  const { collections, database, device, changes, direct, uploaded } = options;
+  const { collections, database, device, changes, direct, uploaded, giveWay } = options;
   const replication = replicateCouchDB<EventRow>({
     // Stable per database: after a reload or restart the replication resumes from its stored checkpoints.
     replicationIdentifier: `couchdb-${database}`,
@@ -30,7 +32,7 @@ export function replicateDatabase(options: {
     url: `${device.server}/couch/${database}/`,
     live: true,
     retryTime: 2_000,
-    fetch: changeAwareFetch(database, changes),
+    fetch: changeAwareFetch(database, changes, giveWay),
     // Large batches: each push costs RxDB a conflict check (_all_docs) and its bookkeeping besides the write, so a desk
     // back from a long offline spell uploads 2,000 facts in two pushes, not ten (bench/reconnect.bench.ts, paired
     // runs: settled in 6.1 and 7.3 s instead of 8.4 and 8.6 s). A fact is about 600 bytes: 1,000 are a small request.
@@ -67,7 +69,11 @@ export function replicateDatabase(options: {
  * The CouchDB plugin long-polls _changes for live updates; this fetch turns each long-poll into a wait on the
  * change stream followed by a plain read, and leaves design documents out of what is pulled.
  */
-function changeAwareFetch(database: string, changes: ChangeStream): typeof fetch {
+function changeAwareFetch(
+  database: string,
+  changes: ChangeStream,
+  giveWay: () => Promise<void> = () => Promise.resolve(),
+): typeof fetch {
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input), location.href);
     const isChanges = url.pathname.endsWith('/_changes');
@@ -76,6 +82,7 @@ function changeAwareFetch(database: string, changes: ChangeStream): typeof fetch
       if (url.searchParams.get('since') !== 'now') await changes.waitForChange(database, 25_000);
       url.searchParams.set('feed', 'normal');
     }
+    if (isChanges) await giveWay();
     const response = await fetch(url, init);
     if (!isChanges) return response;
     if (response.status === 404) {
