@@ -107,8 +107,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   let lastSaleAt = -Infinity;
   let givingWay: (() => void)[] = [];
   let wayTimer: ReturnType<typeof setTimeout> | undefined;
-  const selling = () =>
-    view.undecided.length > 0 || performance.now() - lastSaleAt < ordersAfterSaleMs;
+  const selling = () => view.undecided.length > 0 || performance.now() - lastSaleAt < ordersAfterSaleMs;
   const letOrdersRead = () => {
     clearTimeout(wayTimer);
     wayTimer = undefined;
