@@ -3,12 +3,14 @@ import { benchAuthority } from './authority.bench';
 import { benchDeskLatency } from './desk-latency.bench';
 import { benchOrders } from './orders.bench';
 import { benchReconnect } from './reconnect.bench';
+import { benchReconnectStorm } from './reconnect-storm.bench';
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
   authority: benchAuthority,
   'desk-latency': benchDeskLatency,
   reconnect: benchReconnect,
   orders: benchOrders,
+  'reconnect-storm': benchReconnectStorm,
 };
 
 async function main(): Promise<void> {
