@@ -173,12 +173,30 @@ export function concertHandler(options: {
   const relayAccepted = async (): Promise<void> => {
     if (unrelayed.length === 0) return;
     const batch = unrelayed;
+    unrelayed = [];
     try {
       await relay.send(await relaysOf(batch));
-      unrelayed = unrelayed.slice(batch.length);
     } catch (error) {
+      unrelayed = [...batch, ...unrelayed];
       logger.warn({ err: error, pending: unrelayed.length }, 'relaying decisions failed: retrying later');
     }
+  };
+  // An allocated sale's relay (its order is bookkeeping) waits a moment and goes with the next ones, off the path of
+  // the next decisions; a reservation's relay (an order waits on it) goes at once. Both run inside `exclusive`.
+  let relayLater: ReturnType<typeof setTimeout> | undefined;
+  const relaySoon = async (): Promise<void> => {
+    if (unrelayed.length === 0) return;
+    if (unrelayed.some((item) => !isSaleRelay(item))) {
+      clearTimeout(relayLater);
+      relayLater = undefined;
+      return relayAccepted();
+    }
+    relayLater ??= setTimeout(() => {
+      relayLater = undefined;
+      exclusive(relayAccepted).catch((error: unknown) =>
+        logger.warn({ err: error }, 'relaying decisions failed: retrying later'),
+      );
+    }, saleRelayDelayMs);
   };
   const labels = { concert: concertId };
 
@@ -299,7 +317,7 @@ export function concertHandler(options: {
   const decideAll = async (candidates: Candidate[], signal?: AbortSignal): Promise<void> => {
     let pending = candidates;
     while (pending.length > 0 && !signal?.aborted) pending = await decideAndAppend(pending);
-    await relayAccepted();
+    await relaySoon();
     metrics.streamPosition.set(labels, state.head.nextPosition);
   };
 
@@ -407,6 +425,10 @@ export function concertHandler(options: {
 
 /** A decision waiting for its relay: the relay itself, or an allocated sale whose fact is still to be read. */
 type Unrelayed = { relay: RelayDoc } | { allocated: DecisionDoc<'SeatsAllocated'> };
+const isSaleRelay = (item: Unrelayed): boolean =>
+  'allocated' in item || item.relay.data.event.type === 'SeatsAllocated';
+/** How long an allocated sale's relay waits for others to go with it. */
+const saleRelayDelayMs = 250;
 const relayIdOf = (item: Unrelayed): string =>
   'relay' in item ? item.relay._id : relayId(item.allocated._id);
 const factsPerRead = 500;

@@ -290,6 +290,7 @@ describe('tickets and relays across restarts', () => {
         unitPrice: price,
         currency: 'PLN',
         tendered: 2 * price,
+        from: 'pool',
         deviceId: 'desk-3',
         userId: 'desk-3-user',
       },
