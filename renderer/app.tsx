@@ -3,14 +3,22 @@ import { useEffect, useState } from 'react';
 import { SyncStatus } from './components/sync-status';
 import { useDeskStore } from './components/use-desk';
 import { t } from './i18n';
+import { AllotmentsScreen } from './screens/allotments-screen';
 import { ConcertsScreen } from './screens/concerts-screen';
+import { ConflictsScreen } from './screens/conflicts-screen';
 import { OrdersScreen } from './screens/orders-screen';
 import { SellScreen } from './screens/sell-screen';
 
-const screens = { sell: SellScreen, orders: OrdersScreen, concerts: ConcertsScreen } as const;
+const screens = {
+  sell: SellScreen,
+  orders: OrdersScreen,
+  concerts: ConcertsScreen,
+  allotments: AllotmentsScreen,
+  conflicts: ConflictsScreen,
+} as const;
 type Screen = keyof typeof screens;
 
-// The screen lives in the address (#/sell, #/orders, #/concerts), so a reload stays where the person was.
+// The screen lives in the address (#/sell, #/orders, #/concerts, …), so a reload stays where the person was.
 const screenOf = (hash: string): Screen => {
   const name = hash.replace(/^#\//, '');
   return Object.hasOwn(screens, name) ? (name as Screen) : 'sell';

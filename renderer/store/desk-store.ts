@@ -38,6 +38,8 @@ export type DeskStore = {
   getSnapshot: () => DeskSnapshot;
   /** Writes a fact to the local log; replication takes it to its database when it can. */
   record: <T extends FactType>(type: T, data: (id: string) => DataOf<T>) => Promise<FactDoc<T>>;
+  /** The concerts' events this desk holds (what `view` is projected from): read again when `view` changes. */
+  concertDocs: () => Iterable<AnyEventDoc>;
   close: () => Promise<void>;
 };
 
@@ -243,6 +245,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       return () => listeners.delete(listener);
     },
     getSnapshot: () => snapshot,
+    concertDocs: () => deskDocs.values(),
     async record(type, data) {
       const id = newFactId();
       const fact = newFact(id, type, data(id), device);

@@ -1,0 +1,173 @@
+// A concert's log for the desk's projections' specs: device facts, and the decisions the real concert authority
+// makes about them, chained as it writes them. A spec hands `docs` (in any order) to the projection it checks.
+import {
+  concertStream,
+  decideBlockLapse,
+  decideFact,
+  decisionDoc,
+  evolveAuthority,
+  initialAuthorityState,
+} from '../authority/concert-authority';
+import type { ConcertAuthorityState, StreamDecisionType } from '../authority/concert-authority';
+import type { AnyEventDoc, ConcertFactType, DataOf, DecisionDoc, FactDoc } from '../events/catalogue';
+
+export const price = 10_000;
+let counter = 1;
+/** A fresh ULID-shaped id, in creation order. */
+export const nextId = (): string => `01K${String(counter++).padStart(23, '0')}`;
+
+export type FactOptions = { deviceId?: string; userId?: string; recordedAt?: string };
+
+export class ConcertLogBuilder {
+  state: ConcertAuthorityState = initialAuthorityState();
+  /** Every fact and decision written, in order. */
+  docs: AnyEventDoc[] = [];
+  /** The authority's clock for the next decisions. */
+  now: string;
+
+  constructor(
+    readonly concertId: string,
+    levels: { name: string; capacity: number }[],
+    readonly startsAt = '2027-05-01T19:00:00.000Z',
+    now = '2027-04-30T12:00:00.000Z',
+  ) {
+    this.now = now;
+    this.decide(
+      this.fact('ConcertCreationRequested', () => ({
+        concertId,
+        artist: 'Brodka',
+        title: 'Wiosna',
+        city: 'Warsaw',
+        venue: 'Arena',
+        startsAt,
+        timezone: 'Europe/Warsaw',
+        currency: 'PLN',
+        levels: levels.map((l) => ({ ...l, price })),
+      })),
+    );
+  }
+
+  publish(): this {
+    this.decide(this.fact('ConcertPublicationRequested', () => ({ concertId: this.concertId })));
+    return this;
+  }
+
+  /** A device's fact, held but not decided yet. */
+  fact<T extends ConcertFactType>(
+    type: T,
+    data: (id: string) => DataOf<T>,
+    options: FactOptions = {},
+  ): FactDoc<T> {
+    const id = nextId();
+    const deviceId = options.deviceId ?? 'office';
+    const meta = {
+      deviceId,
+      userId: options.userId ?? `${deviceId}-user`,
+      recordedAt: options.recordedAt ?? this.now,
+      correlationId: id,
+      causationId: id,
+    };
+    const doc = {
+      _id: id,
+      type,
+      v: 1,
+      stream: concertStream(this.concertId),
+      data: data(id),
+      meta,
+    } as FactDoc<T>;
+    this.docs.push(doc as FactDoc);
+    return doc;
+  }
+
+  /** The authority decides a fact it received, on its clock, and appends the decision to the stream. */
+  decide(fact: FactDoc<ConcertFactType>): DecisionDoc<StreamDecisionType> {
+    const decision = decideFact(fact, this.state, this.now);
+    if (!decision) throw new Error(`${fact.type} was decided before`);
+    return this.append(decision, fact);
+  }
+
+  /** The block's lapse, decided on the authority's clock when its time has come. */
+  lapse(deviceId: string, level: string): DecisionDoc<StreamDecisionType> {
+    const lapse = decideBlockLapse({ deviceId, level }, this.state, this.now);
+    if (!lapse) throw new Error(`the block of ${deviceId} / ${level} is not due`);
+    return this.append(lapse.decision, lapse.cause);
+  }
+
+  grant(deviceId: string, level: string, quantity: number, options?: FactOptions) {
+    const { concertId } = this;
+    return this.fact(
+      'AllotmentGrantRequested',
+      (allotmentId) => ({ allotmentId, concertId, deviceId, level, quantity }),
+      options,
+    );
+  }
+
+  policy(perLevel: Record<string, number>, deviceIds: string[], lapsesAt?: string, options?: FactOptions) {
+    const { concertId } = this;
+    return this.fact(
+      'AllotmentPolicySet',
+      (policyId) => ({ policyId, concertId, perLevel, deviceIds, ...(lapsesAt ? { lapsesAt } : {}) }),
+      options,
+    );
+  }
+
+  giveBack(deviceId: string, level: string, quantity: number | 'unsold') {
+    const { concertId } = this;
+    return this.fact(
+      'AllotmentReturnRequested',
+      (returnId) => ({ returnId, concertId, deviceId, level, quantity }),
+      { deviceId },
+    );
+  }
+
+  sale(
+    deviceId: string,
+    level: string,
+    quantity: number,
+    claim: 'allotment' | 'pool',
+    options: FactOptions = {},
+  ) {
+    return this.fact(
+      'SaleRecorded',
+      (saleId) => ({
+        saleId,
+        concertId: this.concertId,
+        level,
+        quantity,
+        unitPrice: price,
+        total: price * quantity,
+        currency: 'PLN',
+        payment: { method: 'cash' as const, tendered: price * quantity, change: 0 },
+        claim,
+      }),
+      { ...options, deviceId },
+    );
+  }
+
+  settle(saleId: string, deviceId: string, kind: 'cash_refund' | 'exchange', exchangeSaleId?: string) {
+    return this.fact(
+      'SaleSettlementRecorded',
+      (settlementId) => ({
+        settlementId,
+        saleId,
+        concertId: this.concertId,
+        kind,
+        amount: kind === 'cash_refund' ? price : 0,
+        currency: 'PLN',
+        ...(exchangeSaleId ? { exchangeSaleId } : {}),
+      }),
+      { deviceId },
+    );
+  }
+
+  private append(
+    decision: Parameters<typeof decisionDoc>[2],
+    cause: Parameters<typeof decisionDoc>[3],
+  ): DecisionDoc<StreamDecisionType> {
+    const context = { decisionId: `D-${nextId()}`, authorityId: 'test', now: this.now };
+    const doc = decisionDoc(this.concertId, this.state.head, decision, cause, context);
+    this.state = evolveAuthority(this.state, doc);
+    this.docs.push(doc);
+    return doc;
+  }
+}
