@@ -1,5 +1,6 @@
 // The desk's frame: the screens, the navigation between them, and the sync status, always in view.
 import { useEffect, useState } from 'react';
+import { RejectedBanner } from './components/rejected-banner';
 import { SyncStatus } from './components/sync-status';
 import { useDeskStore } from './components/use-desk';
 import { t } from './i18n';
@@ -49,6 +50,8 @@ export function App() {
         </nav>
         <SyncStatus />
       </header>
+      {/* A rejected sale is impossible to miss, on every screen, until it is made good. */}
+      <RejectedBanner />
       <main className="content">
         <Current />
       </main>

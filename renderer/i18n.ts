@@ -80,6 +80,7 @@ const en = {
     other: "Guaranteed: from this desk's {count} seats.",
   },
   'sell.notGuaranteed': 'Not guaranteed: may be refused when this desk reconnects.',
+  'sell.notGuaranteedOnline': 'Not guaranteed until the box office confirms it: online, that takes a moment.',
   'sell.whyNoClock':
     "This desk has not heard from the box office since it started, so it can't promise from its seats until it does.",
   'sell.whyLapsing': "This desk's seats lapse at {time}: too close to promise from them.",

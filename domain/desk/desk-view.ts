@@ -1,5 +1,7 @@
 // The desk's read model: the box office as one device knows it, folded from the events it holds. Pure and total:
 // any set of documents in any order gives a view, and the same set gives the same view, so it can be rebuilt at will.
+import { blockOf, freeSeats, remaining } from '../allotment/allotment';
+import type { AllotmentBook } from '../allotment/allotment';
 import { evolveStream, initialStreamState, isStreamDecision } from '../authority/concert-authority';
 import type { StreamDecisionType } from '../authority/concert-authority';
 import type { ExistingConcert } from '../concert/concert';
@@ -16,11 +18,34 @@ export type LevelView = {
   price: number;
   /** Seats the authority has taken, as far as this device has heard: sold, and held or confirmed for orders. */
   allocated: number;
+  /**
+   * Seats free for a sale from the pool, as the authority counts them: capacity − allocated − the seats set aside in
+   * desks' blocks and not sold from them yet (this desk's block included: a pool sale never takes it).
+   */
   left: number;
-  /** Seats this desk sold that the authority has not decided yet. */
+  /** Seats this desk sold that the authority has not decided yet (guaranteed and pending). */
   pendingHere: number;
-  /** What this desk may expect to still be free: left minus its own pending sales. */
+  /** What this desk may expect to still be free for a pool sale: left minus its own pending pool sales. */
   believedLeft: number;
+  /** This desk's block of the level, when it was ever granted one. */
+  block?: DeskBlock;
+};
+
+/** This desk's block of one level, as last replicated, with its own facts not decided yet taken into account. */
+export type DeskBlock = {
+  granted: number;
+  /** Seats the authority counted sold from the block. */
+  sold: number;
+  returned: number;
+  lapsed: number;
+  /** When the unsold seats lapse, on the authority's clock. */
+  lapsesAt: string;
+  /** Seats of the block this desk claimed, or asked back by number, that the authority has not decided yet. */
+  pendingSeats: number;
+  /** The desk asked back every unsold seat and has not seen that decided. */
+  returningUnsold: boolean;
+  /** What the desk may still sell as guaranteed: the block's remaining seats minus its pending seats. */
+  blockLeft: number;
 };
 
 export type ConcertView = {
@@ -40,9 +65,31 @@ export type ConcertView = {
   reason: string | null;
   /** The authority's clock at its last decision about this concert: how fresh the figures are at the source. */
   decidedAt: string | null;
+  /** The desks' blocks as this device last heard (absent while the concert is only requested): for deskPromise. */
+  allotments?: AllotmentBook;
 };
 
+/** What the authority made of a sale: not heard yet (pending), confirmed, or rejected. */
 export type SaleStatus = 'pending' | 'confirmed' | 'rejected';
+/**
+ * A sale as the seller tells the buyer: an undecided sale this desk claimed on its block is guaranteed (the authority
+ * confirms it unconditionally); an undecided pool sale is pending (it may be refused).
+ */
+export type SaleState = SaleStatus | 'guaranteed';
+
+/** How a rejected sale was made good: not yet, recorded here, settled by the authority, or refused by it. */
+export type SettlementView =
+  | { status: 'none' }
+  | {
+      status: 'recorded' | 'settled' | 'refused';
+      settlementId: string;
+      kind: 'cash_refund' | 'exchange';
+      amount: number;
+      exchangeSaleId: string | null;
+      recordedAt: string;
+      /** The authority's sentence when it refused the settlement. */
+      reason: string | null;
+    };
 
 export type SaleView = {
   saleId: string;
@@ -54,18 +101,46 @@ export type SaleView = {
   currency: string;
   tendered: number;
   change: number;
+  /** The device's clock when the sale was made. */
   recordedAt: string;
-  status: SaleStatus;
+  /** What the desk promised: 'allotment' = guaranteed, 'pool' = pending (also for sales from before allotments). */
+  claim: 'allotment' | 'pool';
+  status: SaleState;
   /** The authority's sentence when rejected (or why the fact was quarantined). */
   reason: string | null;
+  /** The authority's clock when it decided the sale; null while undecided (or quarantined). */
+  decidedAt: string | null;
+  /** For a rejected sale: how it was made good. */
+  settlement: SettlementView;
+};
+
+/**
+ * Something the authority decided differently from what this desk assumed: a sale it rejected, or seats of this
+ * desk's block that lapsed unsold. Times on both clocks: the device's when it acted, the authority's when it decided.
+ */
+export type DeskConflict = {
+  kind: 'rejected' | 'lapsed';
+  /** The sale's id, or the lapsed block's `<concertId>:<level>`. */
+  id: string;
+  concertId: string;
+  level: string;
+  quantity: number;
+  reason: string;
+  /** When the desk made the sale; null for a lapse (the desk did nothing: its seats' time ran out). */
+  deviceTime: string | null;
+  authorityTime: string;
+  /** A rejected sale: whether the desk made it good yet. */
+  settlement: SettlementView['status'] | null;
 };
 
 export type RequestStatus = 'pending' | 'accepted' | 'rejected';
 
+type RequestType = Exclude<ConcertFactType, 'SaleRecorded' | 'SaleSettlementRecorded'>;
+
 export type RequestView = {
   requestId: string;
   concertId: string;
-  type: Exclude<ConcertFactType, 'SaleRecorded'>;
+  type: RequestType;
   status: RequestStatus;
   reason: string | null;
   recordedAt: string;
@@ -79,9 +154,17 @@ export type DeskView = {
   requests: RequestView[];
   /** Ids of this device's facts that have no decision yet. */
   undecided: string[];
+  /** The authority's clock at the newest decision this device holds (absent before it heard any). */
+  lastAuthorityTime?: string;
+  /** Seats of this desk's blocks that lapsed unsold, newest first (see deskConflicts). */
+  lapses?: LapseView[];
 };
 
+export type LapseView = { concertId: string; level: string; quantity: number; lapsedAt: string };
+
 type Outcome = { decision: DecisionDoc<StreamDecisionType> } | { quarantined: string };
+
+type Known = { state: ExistingConcert; decidedAt: string | null; allotments: AllotmentBook };
 
 export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): DeskView {
   const facts = new Map<string, FactDoc<ConcertFactType>>();
@@ -98,8 +181,10 @@ export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): Desk
 
   // Devices fold a stream through its chain like the authority does: an orphaned decision never happened. Seats
   // held and confirmed for orders count against a level like the seats sold, exactly as the authority counts them.
-  const states = new Map<string, { state: ExistingConcert; decidedAt: string | null }>();
+  const states = new Map<string, Known>();
   const outcomes = new Map<string, Outcome>();
+  const lapses: LapseView[] = [];
+  let lastAuthorityTime: string | undefined;
   for (const decisions of streams.values()) {
     const links = decisions.map((doc) => ({ ...doc.meta, doc }));
     const stream = initialStreamState();
@@ -108,28 +193,59 @@ export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): Desk
       stream.concert = evolveStream(stream, doc);
       decidedAt = doc.meta.recordedAt;
       outcomes.set(doc.meta.causationId, { decision: doc });
+      if (doc.type === 'AllotmentLapsed' && doc.data.deviceId === deviceId) {
+        const { concertId, level, quantity, lapsedAt } = doc.data;
+        lapses.push({ concertId, level, quantity, lapsedAt });
+      }
     }
+    if (decidedAt !== null && (lastAuthorityTime === undefined || later(decidedAt, lastAuthorityTime)))
+      lastAuthorityTime = decidedAt;
     const state = stream.concert;
-    if (state.status !== 'none') states.set(state.concertId, { state, decidedAt });
+    if (state.status !== 'none')
+      states.set(state.concertId, { state, decidedAt, allotments: stream.allotments });
   }
   for (const [docId, reason] of quarantined)
     if (!outcomes.has(docId)) outcomes.set(docId, { quarantined: reason });
 
   const own = [...facts.values()].filter((fact) => fact.meta.deviceId === deviceId).sort(byIdDescending);
+  const settlements = new Map<string, SettlementView[]>();
+  for (const fact of own)
+    if (fact.type === 'SaleSettlementRecorded') {
+      const list = settlements.get(fact.data.saleId) ?? [];
+      list.push(settlementView(fact, outcomes.get(fact._id)));
+      settlements.set(fact.data.saleId, list);
+    }
   const sales = own.flatMap((fact) =>
-    fact.type === 'SaleRecorded' ? [saleView(fact, outcomes.get(fact._id))] : [],
+    fact.type === 'SaleRecorded'
+      ? [saleView(fact, outcomes.get(fact._id), settlements.get(fact._id) ?? [])]
+      : [],
   );
   const requests = own.flatMap((fact) =>
-    fact.type === 'SaleRecorded' ? [] : [requestView(fact, outcomes.get(fact._id))],
+    fact.type === 'SaleRecorded' || fact.type === 'SaleSettlementRecorded'
+      ? []
+      : [requestView(fact, outcomes.get(fact._id))],
   );
 
+  // This desk's seats not decided yet, per level: all its sales, its pool sales, and what it claimed on its blocks
+  // or asked back from them (those seats are no longer the block's to promise).
   const pending = new Map<string, number>();
-  for (const sale of sales)
-    if (sale.status === 'pending')
-      pending.set(
-        levelKey(sale.concertId, sale.level),
-        (pending.get(levelKey(sale.concertId, sale.level)) ?? 0) + sale.quantity,
-      );
+  const pendingPool = new Map<string, number>();
+  const pendingBlock = new Map<string, number>();
+  const returningUnsold = new Set<string>();
+  const add = (counts: Map<string, number>, key: string, quantity: number) =>
+    counts.set(key, (counts.get(key) ?? 0) + quantity);
+  for (const sale of sales) {
+    if (sale.status !== 'pending' && sale.status !== 'guaranteed') continue;
+    const key = levelKey(sale.concertId, sale.level);
+    add(pending, key, sale.quantity);
+    add(sale.claim === 'allotment' ? pendingBlock : pendingPool, key, sale.quantity);
+  }
+  for (const fact of own)
+    if (fact.type === 'AllotmentReturnRequested' && !outcomes.has(fact._id)) {
+      const key = levelKey(fact.data.concertId, fact.data.level);
+      if (fact.data.quantity === 'unsold') returningUnsold.add(key);
+      else add(pendingBlock, key, fact.data.quantity);
+    }
 
   const creations = new Map<string, FactDoc<'ConcertCreationRequested'>>();
   for (const fact of [...facts.values()].sort(byIdDescending).reverse())
@@ -140,30 +256,107 @@ export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): Desk
   for (const concertId of new Set([...states.keys(), ...creations.keys()])) {
     const known = states.get(concertId);
     const view = known
-      ? concertFromState(known.state, known.decidedAt)
+      ? concertFromState(known)
       : concertFromRequest(creations.get(concertId) as FactDoc<'ConcertCreationRequested'>, outcomes);
     view.levels = view.levels.map((level) => {
-      const pendingHere = pending.get(levelKey(concertId, level.name)) ?? 0;
-      return { ...level, pendingHere, believedLeft: Math.max(0, level.left - pendingHere) };
+      const key = levelKey(concertId, level.name);
+      const pendingHere = pending.get(key) ?? 0;
+      const believedLeft = Math.max(0, level.left - (pendingPool.get(key) ?? 0));
+      const block =
+        known &&
+        deskBlock(
+          known.allotments,
+          deviceId,
+          level.name,
+          pendingBlock.get(key) ?? 0,
+          returningUnsold.has(key),
+        );
+      return { ...level, pendingHere, believedLeft, ...(block ? { block } : {}) };
     });
     concerts.push(view);
   }
   concerts.sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.concertId.localeCompare(b.concertId));
+  lapses.sort((a, b) => Date.parse(b.lapsedAt) - Date.parse(a.lapsedAt));
 
   return {
     concerts,
     sales,
     requests,
     undecided: own.filter((fact) => !outcomes.has(fact._id)).map((fact) => fact._id),
+    ...(lastAuthorityTime === undefined ? {} : { lastAuthorityTime }),
+    lapses,
   };
 }
+
+/**
+ * What the authority decided differently from what this desk assumed, newest first: its rejected sales (with how
+ * each was made good) and the seats of its blocks that lapsed unsold.
+ */
+export function deskConflicts(view: DeskView): DeskConflict[] {
+  const rejected: DeskConflict[] = view.sales.flatMap((sale) =>
+    sale.status === 'rejected'
+      ? [
+          {
+            kind: 'rejected' as const,
+            id: sale.saleId,
+            concertId: sale.concertId,
+            level: sale.level,
+            quantity: sale.quantity,
+            reason: sale.reason ?? '',
+            deviceTime: sale.recordedAt,
+            // A quarantined sale has no decision in the stream: the device's time is all there is.
+            authorityTime: sale.decidedAt ?? sale.recordedAt,
+            settlement: sale.settlement.status,
+          },
+        ]
+      : [],
+  );
+  const lapsed: DeskConflict[] = (view.lapses ?? []).map((lapse) => ({
+    kind: 'lapsed',
+    id: `${lapse.concertId}:${lapse.level}`,
+    concertId: lapse.concertId,
+    level: lapse.level,
+    quantity: lapse.quantity,
+    reason: `${lapse.quantity} unsold "${lapse.level}" ${lapse.quantity === 1 ? 'seat' : 'seats'} of this desk's block lapsed at ${lapse.lapsedAt} and went back to the pool.`,
+    deviceTime: null,
+    authorityTime: lapse.lapsedAt,
+    settlement: null,
+  }));
+  return [...rejected, ...lapsed].sort(
+    (a, b) => Date.parse(b.authorityTime) - Date.parse(a.authorityTime) || a.id.localeCompare(b.id),
+  );
+}
+
+/** Rejected sales of this desk still to be made good: no settlement, or the authority refused the last one. */
+export const unhandledRejections = (view: DeskView): SaleView[] =>
+  view.sales.filter(
+    (sale) =>
+      sale.status === 'rejected' &&
+      (sale.settlement.status === 'none' || sale.settlement.status === 'refused'),
+  );
+
+function deskBlock(
+  book: AllotmentBook,
+  deviceId: string,
+  level: string,
+  pendingSeats: number,
+  returningUnsold: boolean,
+): DeskBlock | undefined {
+  const block = blockOf(book, deviceId, level);
+  if (!block) return undefined;
+  const { granted, sold, returned, lapsed, lapsesAt } = block;
+  const blockLeft = returningUnsold ? 0 : Math.max(0, remaining(book, deviceId, level) - pendingSeats);
+  return { granted, sold, returned, lapsed, lapsesAt, pendingSeats, returningUnsold, blockLeft };
+}
+
+const later = (a: string, b: string): boolean => Date.parse(a) > Date.parse(b);
 
 const levelKey = (concertId: string, level: string) => `${concertId}\u0000${level}`;
 
 const byIdDescending = (a: { _id: string }, b: { _id: string }) =>
   a._id < b._id ? 1 : a._id > b._id ? -1 : 0;
 
-function concertFromState(state: ExistingConcert, decidedAt: string | null): ConcertView {
+function concertFromState({ state, decidedAt, allotments }: Known): ConcertView {
   const { details } = state;
   return {
     concertId: state.concertId,
@@ -172,12 +365,13 @@ function concertFromState(state: ExistingConcert, decidedAt: string | null): Con
     currency: state.currency,
     levels: state.levels.map((l) => ({
       ...l,
-      left: l.capacity - l.allocated,
+      left: Math.max(0, freeSeats(allotments, l)),
       pendingHere: 0,
       believedLeft: 0,
     })),
     reason: null,
     decidedAt,
+    allotments,
   };
 }
 
@@ -203,14 +397,32 @@ function concertFromRequest(
 function rejectionOf(outcome: Outcome): string | null {
   if ('quarantined' in outcome) return outcome.quarantined;
   const { decision } = outcome;
-  if (decision.type === 'SaleRejected' || decision.type === 'ConcertChangeRejected')
-    return decision.data.message;
-  return null;
+  switch (decision.type) {
+    case 'SaleRejected':
+    case 'ConcertChangeRejected':
+    case 'AllotmentRefused':
+    case 'SaleSettlementRefused':
+      return decision.data.message;
+    default:
+      return null;
+  }
 }
 
-function saleView(fact: FactDoc<'SaleRecorded'>, outcome: Outcome | undefined): SaleView {
+function saleView(
+  fact: FactDoc<'SaleRecorded'>,
+  outcome: Outcome | undefined,
+  settlements: SettlementView[],
+): SaleView {
   const { data } = fact;
   const reason = outcome ? rejectionOf(outcome) : null;
+  const claim = data.claim ?? 'pool';
+  const status: SaleState = !outcome
+    ? claim === 'allotment'
+      ? 'guaranteed'
+      : 'pending'
+    : reason === null
+      ? 'confirmed'
+      : 'rejected';
   return {
     saleId: fact._id,
     concertId: data.concertId,
@@ -222,15 +434,41 @@ function saleView(fact: FactDoc<'SaleRecorded'>, outcome: Outcome | undefined): 
     tendered: data.payment.tendered,
     change: data.payment.change,
     recordedAt: fact.meta.recordedAt,
-    status: !outcome ? 'pending' : reason === null ? 'confirmed' : 'rejected',
+    claim,
+    status,
+    reason,
+    decidedAt: outcome && 'decision' in outcome ? outcome.decision.meta.recordedAt : null,
+    settlement: status === 'rejected' ? settlementOf(settlements) : { status: 'none' },
+  };
+}
+
+/** The settlement that counts among a sale's (newest first): the settled one, else the newest not refused. */
+function settlementOf(settlements: SettlementView[]): SettlementView {
+  return (
+    settlements.find((s) => s.status === 'settled') ??
+    settlements.find((s) => s.status === 'recorded') ??
+    settlements[0] ?? { status: 'none' }
+  );
+}
+
+function settlementView(
+  fact: FactDoc<'SaleSettlementRecorded'>,
+  outcome: Outcome | undefined,
+): SettlementView {
+  const { settlementId, kind, amount, exchangeSaleId } = fact.data;
+  const reason = outcome ? rejectionOf(outcome) : null;
+  return {
+    status: !outcome ? 'recorded' : reason === null ? 'settled' : 'refused',
+    settlementId,
+    kind,
+    amount,
+    exchangeSaleId: exchangeSaleId ?? null,
+    recordedAt: fact.meta.recordedAt,
     reason,
   };
 }
 
-function requestView(
-  fact: Exclude<FactDoc<ConcertFactType>, FactDoc<'SaleRecorded'>>,
-  outcome: Outcome | undefined,
-): RequestView {
+function requestView(fact: FactDoc<RequestType>, outcome: Outcome | undefined): RequestView {
   const reason = outcome ? rejectionOf(outcome) : null;
   return {
     requestId: fact._id,

@@ -5,7 +5,7 @@ import { concertStream } from '../authority/concert-authority';
 import type { AnyEventDoc, DecisionDoc, FactDoc } from '../events/catalogue';
 import { decisionDocId } from '../log/stream';
 import { factDatabase } from './databases';
-import { projectDesk } from './desk-view';
+import { deskConflicts, projectDesk, unhandledRejections } from './desk-view';
 
 const concertId = 'golden-band-warsaw-20270627-abcde';
 const stream = concertStream(concertId);
@@ -241,6 +241,241 @@ describe('the desk view', () => {
       status: 'rejected',
       reason: 'bad meta',
     });
+  });
+});
+
+describe('the desk view with allotments', () => {
+  // Ten seats; this desk holds 4 of them, desk B 3: 3 are free for pool sales.
+  const tenSeats = fact(1, 'ConcertCreationRequested', {
+    ...details,
+    currency: 'PLN',
+    levels: [{ name: 'Golden Circle', capacity: 10, price: 120_000 }],
+  });
+  const lapsesAt = '2027-06-27T18:00:00.000Z';
+  const grant = (n: number, deviceId: string, quantity: number): Entry => {
+    const asked = fact(n, 'AllotmentGrantRequested', {
+      allotmentId: ulid(n),
+      concertId,
+      deviceId,
+      level: 'Golden Circle',
+      quantity,
+    });
+    return [asked, { type: 'AllotmentGranted', data: { ...asked.data, lapsesAt } }];
+  };
+  const opened: Entry[] = [
+    [tenSeats, { type: 'ConcertCreated', data: tenSeats.data }],
+    [published, { type: 'ConcertPublished', data: { concertId } }],
+    grant(3, desk, 4),
+    grant(4, 'DESK-B', 3),
+  ];
+  const claimed = (n: number, claim: 'allotment' | 'pool') => {
+    const s = sale(n, 1);
+    return { ...s, data: { ...s.data, claim } };
+  };
+  const fromBlock = (s: FactDoc<'SaleRecorded'>) =>
+    ({
+      type: 'SeatsAllocated',
+      data: { ...allocated(s).data, from: s.data.claim ?? 'pool', deviceId: desk },
+    }) as const;
+  const noSeats = '"Golden Circle" has no free seats: refund the buyer or offer another level.';
+  const soldOut = (s: FactDoc<'SaleRecorded'>) =>
+    ({
+      type: 'SaleRejected',
+      data: {
+        saleId: s._id,
+        concertId,
+        level: 'Golden Circle',
+        quantity: 1,
+        code: 'sold_out',
+        message: noSeats,
+        deviceId: desk,
+      },
+    }) as const;
+  const level = (docs: AnyEventDoc[]) => view(docs).concerts[0]?.levels[0];
+
+  it('counts the seats set aside for desks out of the seats left, and shows this desk its own block', () => {
+    expect(level([...decided(...opened)])).toMatchObject({
+      allocated: 0,
+      left: 3,
+      believedLeft: 3,
+      block: { granted: 4, sold: 0, lapsesAt, pendingSeats: 0, blockLeft: 4 },
+    });
+    expect(view([...decided(...opened)]).concerts[0]?.allotments).toBeDefined();
+  });
+
+  it('tells a guaranteed sale from a pending one, and takes each from its own count until decided', () => {
+    const guaranteed = claimed(10, 'allotment');
+    const pending = claimed(11, 'pool');
+    const before = view([guaranteed, pending, ...decided(...opened)]);
+    expect(before.sales.map((s) => s.status)).toEqual(['pending', 'guaranteed']);
+    expect(before.concerts[0]?.levels[0]).toMatchObject({
+      left: 3,
+      pendingHere: 2,
+      believedLeft: 2,
+      block: { pendingSeats: 1, blockLeft: 3 },
+    });
+
+    const after = view([
+      guaranteed,
+      pending,
+      ...decided(...opened, [guaranteed, fromBlock(guaranteed)], [pending, fromBlock(pending)]),
+    ]);
+    expect(after.sales.map((s) => s.status)).toEqual(['confirmed', 'confirmed']);
+    expect(after.concerts[0]?.levels[0]).toMatchObject({
+      allocated: 2,
+      left: 2,
+      believedLeft: 2,
+      block: { sold: 1, pendingSeats: 0, blockLeft: 3 },
+    });
+  });
+
+  it('promises nothing from a block the desk asked back whole until the authority decides the return', () => {
+    const giveBack = fact(12, 'AllotmentReturnRequested', {
+      returnId: ulid(12),
+      concertId,
+      deviceId: desk,
+      level: 'Golden Circle',
+      quantity: 'unsold',
+    });
+    expect(level([giveBack, ...decided(...opened)])?.block).toMatchObject({
+      returningUnsold: true,
+      blockLeft: 0,
+    });
+  });
+
+  it('follows a rejected sale through its settlement, and lists it as a conflict with both clocks', () => {
+    const s = claimed(10, 'pool');
+    const refund = fact(20, 'SaleSettlementRecorded', {
+      settlementId: ulid(20),
+      saleId: s._id,
+      concertId,
+      kind: 'cash_refund',
+      amount: s.data.total,
+      currency: 'PLN',
+    });
+    const rejected = [s, ...decided(...opened, [s, soldOut(s)])];
+    const unsettled = view(rejected);
+    expect(unsettled.sales[0]).toMatchObject({
+      status: 'rejected',
+      reason: noSeats,
+      decidedAt: '2026-11-21T20:00:04.000Z',
+      settlement: { status: 'none' },
+    });
+    expect(unhandledRejections(unsettled).map((sale) => sale.saleId)).toEqual([s._id]);
+    expect(deskConflicts(unsettled)).toEqual([
+      {
+        kind: 'rejected',
+        id: s._id,
+        concertId,
+        level: 'Golden Circle',
+        quantity: 1,
+        reason: noSeats,
+        deviceTime: '2026-11-21T20:00:00.000Z',
+        authorityTime: '2026-11-21T20:00:04.000Z',
+        settlement: 'none',
+      },
+    ]);
+
+    const recorded = view([...rejected, refund]);
+    expect(recorded.sales[0]?.settlement).toMatchObject({
+      status: 'recorded',
+      kind: 'cash_refund',
+      amount: 120_000,
+    });
+    expect(unhandledRejections(recorded)).toEqual([]);
+    expect(recorded.requests).toEqual([]);
+
+    const settled = view([
+      s,
+      refund,
+      ...decided(
+        ...opened,
+        [s, soldOut(s)],
+        [
+          refund,
+          {
+            type: 'SaleSettled',
+            data: { ...refund.data, deviceId: desk },
+          },
+        ],
+      ),
+    ]);
+    expect(settled.sales[0]?.settlement).toMatchObject({ status: 'settled' });
+    expect(deskConflicts(settled)[0]).toMatchObject({ settlement: 'settled' });
+  });
+
+  it('gives the same view, blocks and settlements included, whatever order the events arrive in', () => {
+    const guaranteed = claimed(10, 'allotment');
+    const s = claimed(11, 'pool');
+    const refund = fact(20, 'SaleSettlementRecorded', {
+      settlementId: ulid(20),
+      saleId: s._id,
+      concertId,
+      kind: 'cash_refund',
+      amount: s.data.total,
+      currency: 'PLN',
+    });
+    const docs: AnyEventDoc[] = [
+      guaranteed,
+      s,
+      refund,
+      ...decided(...opened, [guaranteed, fromBlock(guaranteed)], [s, soldOut(s)]),
+    ];
+    expect(view([...docs].reverse())).toEqual(view(docs));
+  });
+
+  it('asks again for a settlement the authority refused', () => {
+    const s = claimed(10, 'pool');
+    const refund = fact(20, 'SaleSettlementRecorded', {
+      settlementId: ulid(20),
+      saleId: s._id,
+      concertId,
+      kind: 'cash_refund',
+      amount: 1,
+      currency: 'PLN',
+    });
+    const refused = {
+      type: 'SaleSettlementRefused',
+      data: {
+        settlementId: refund._id,
+        saleId: s._id,
+        concertId,
+        code: 'not_permitted',
+        message: 'Only the desk that sold it makes it good.',
+      },
+    } as const;
+    const result = view([s, refund, ...decided(...opened, [s, soldOut(s)], [refund, refused])]);
+    expect(result.sales[0]?.settlement).toMatchObject({
+      status: 'refused',
+      reason: 'Only the desk that sold it makes it good.',
+    });
+    expect(unhandledRejections(result)).toHaveLength(1);
+  });
+
+  it('lists seats of this desk’s block that lapsed unsold as a conflict on the authority’s clock', () => {
+    const cause = { ...published, _id: 'allotment-lapse:x' } as FactDoc;
+    const lapse: Entry = [
+      cause,
+      {
+        type: 'AllotmentLapsed',
+        data: { concertId, deviceId: desk, level: 'Golden Circle', quantity: 4, lapsedAt: lapsesAt },
+      },
+    ];
+    const result = view([...decided(...opened, lapse)]);
+    expect(result.concerts[0]?.levels[0]).toMatchObject({ left: 7, block: { lapsed: 4, blockLeft: 0 } });
+    expect(deskConflicts(result)).toEqual([
+      expect.objectContaining({
+        kind: 'lapsed',
+        quantity: 4,
+        deviceTime: null,
+        authorityTime: lapsesAt,
+      }),
+    ]);
+  });
+
+  it('knows the authority’s clock at the newest decision it holds', () => {
+    expect(view([]).lastAuthorityTime).toBeUndefined();
+    expect(view([...decided(...opened)]).lastAuthorityTime).toBe('2026-11-21T20:00:03.000Z');
   });
 });
 
