@@ -11,6 +11,7 @@
 // quieter meanwhile shows as the two differing): the page pushes 2,000 sale-sized documents with _bulk_docs in
 // batches of 1,000 (the replication's push batch) and pulls them back with _changes in batches of 1,000 (its pull
 // batch), the transport's floor for moving that many documents each way.
+import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { concertDatabase } from '../domain/authority/concert-authority';
 import type { Doc } from '../sync-server/store/couch';
@@ -67,9 +68,19 @@ export async function benchReconnect(
     const sellingS = (performance.now() - sellingStart) / 1000;
 
     await armSettled(page);
+    // BENCH_PROFILE=file: a CPU profile of the page from the reconnect until settled (open it in Chromium's DevTools).
+    const profile = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
+    if (profile) {
+      await profile.send('Profiler.enable');
+      await profile.send('Profiler.start');
+    }
     const machine = cpuMeter();
     await page.context().setOffline(false);
     const settled = await page.evaluate(() => (window as unknown as Probed).__settled);
+    if (profile && process.env.BENCH_PROFILE) {
+      const { profile: taken } = await profile.send('Profiler.stop');
+      writeFileSync(process.env.BENCH_PROFILE, JSON.stringify(taken));
+    }
     const load = machine();
 
     const after = await baseline(page, await stack.baselineDatabase('after'), baselineDocs(offlineSales));

@@ -103,20 +103,25 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     syncedAt: {},
   };
 
-  // The orders' reads give way while this desk is selling: while a sale waits for its decision, and for a moment
-  // after each sale (the next customer's sale is what the seller waits for; a sale's order and invoice can come a few
-  // seconds later). A read never waits longer than ordersGiveWayMs.
+  // The orders' reads give way while this desk is selling: while a sale waits for its decision, for a moment after
+  // each sale (the next customer's sale is what the seller waits for; a sale's order and invoice can come a few
+  // seconds later), and for a moment after the last waiting sale was decided (a reconnect's thousands of decisions
+  // are on the screen before thousands of orders are read). A read never waits longer than ordersGiveWayMs.
   let lastSaleAt = -Infinity;
+  /** When this desk's last undecided sale was decided: its screen catches up before the orders are read. */
+  let allDecidedAt = -Infinity;
+  let undecidedBefore = 0;
   let givingWay: (() => void)[] = [];
   let wayTimer: ReturnType<typeof setTimeout> | undefined;
-  const selling = () => view.undecided.length > 0 || performance.now() - lastSaleAt < ordersAfterSaleMs;
+  const quietFrom = () => Math.max(lastSaleAt, allDecidedAt) + ordersAfterSaleMs;
+  const selling = () => view.undecided.length > 0 || performance.now() < quietFrom();
   const letOrdersRead = () => {
     clearTimeout(wayTimer);
     wayTimer = undefined;
     if (givingWay.length === 0) return;
     if (selling()) {
       // Looked at again when the last sale's moment is over (a decision arriving looks again too).
-      wayTimer = setTimeout(letOrdersRead, Math.max(1, lastSaleAt + ordersAfterSaleMs - performance.now()));
+      wayTimer = setTimeout(letOrdersRead, Math.max(1, quietFrom() - performance.now()));
       return;
     }
     for (const resolve of givingWay) resolve();
@@ -127,6 +132,8 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       ? new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, ordersGiveWayMs);
           givingWay.push(() => (clearTimeout(timer), resolve()));
+          if (undecidedBefore > 0 && view.undecided.length === 0) allDecidedAt = performance.now();
+          undecidedBefore = view.undecided.length;
           letOrdersRead();
         })
       : Promise.resolve();

@@ -57,7 +57,7 @@ export type OrdersHandler = BatchHandler & {
 };
 
 const scope = 'orders';
-const defaultSaleGatherMs = 500;
+const defaultSaleGatherMs = 2_000;
 /** Causes decided in one write (with the steps they ask for, several documents each). */
 const causesPerWrite = 50;
 const isSaleAllocation = (cause: Cause): boolean => cause.step.type === 'sale';
@@ -273,9 +273,9 @@ export function ordersHandler(options: {
       const wanted = stillWanted(state, next.outbox);
       pending = [...pending.slice(chunk.length), ...next.retry, ...wanted.steps];
       requests = wanted.requests;
-      // Allocated sales' bookkeeping takes at most a third of the time: the store serves the desks in between.
+      // Allocated sales' bookkeeping takes at most a ninth of the time: the store serves the desks in between.
       if (pending.length > 0 && chunk.every(isSaleAllocation) && signal)
-        await pause(Math.max(options.saleGatherMs ?? defaultSaleGatherMs, 2 * took), signal);
+        await pause(Math.max(options.saleGatherMs ?? defaultSaleGatherMs, 8 * took), signal);
     }
   };
 
