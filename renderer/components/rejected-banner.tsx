@@ -7,7 +7,14 @@ import { useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ConcertView, SaleView } from '../../domain/desk/desk-view';
 import { t } from '../i18n';
-import { NotGuaranteedQuestion, PromiseLine, promiseNow, settlementWords } from '../screens/sell-screen';
+import { recordSale } from '../lib/sale-actions';
+import {
+  asksYes,
+  NotGuaranteedQuestion,
+  PromiseLine,
+  promiseNow,
+  settlementWords,
+} from '../screens/sell-screen';
 import { clockTime, money } from './format';
 import { LevelField } from './level-field';
 import { useDesk, useDeskStore } from './use-desk';
@@ -103,7 +110,7 @@ function RejectedSale(props: { sale: SaleView; concert: ConcertView | undefined 
 function Exchange(props: { sale: SaleView; onDone: () => void }) {
   const { sale, onDone } = props;
   const store = useDeskStore();
-  const { view } = useDesk();
+  const { view, connection } = useDesk();
   const onSale = view.concerts.filter((c) => c.status === 'published' && c.currency === sale.currency);
   const [concertId, setConcertId] = useState(sale.concertId);
   const concert = onSale.find((c) => c.concertId === concertId) ?? onSale[0];
@@ -131,23 +138,20 @@ function Exchange(props: { sale: SaleView; onDone: () => void }) {
     if (concert.concertId === sale.concertId && level.name === sale.level)
       return setError(t('banner.sameLevel', { level: sale.level }));
     const promised = promiseNow(store, concert, level, count);
-    if (promised === 'pending' && !confirming && !recordedSale.current) return setConfirming(true);
+    if (asksYes(promised, connection.online, level, count) && !confirming && !recordedSale.current)
+      return setConfirming(true);
     setBusy(true);
     setError(undefined);
     try {
       if (!recordedSale.current) {
-        const made = await store.record('SaleRecorded', (saleId) => ({
-          saleId,
-          concertId: concert.concertId,
-          level: level.name,
+        // Paid with the rejected sale's cash, and what the buyer adds when the new tickets cost more.
+        const made = await recordSale(store, {
+          concert,
+          level,
           quantity: count,
-          unitPrice: level.price,
-          total,
-          currency: concert.currency,
-          // Paid with the rejected sale's cash, and what the buyer adds when the new tickets cost more.
-          payment: { method: 'cash', tendered: total, change: 0 },
-          claim: promised === 'guaranteed' ? 'allotment' : 'pool',
-        }));
+          tendered: total,
+          promise: promised,
+        });
         recordedSale.current = made._id;
       }
       const exchangeSaleId = recordedSale.current;

@@ -20,6 +20,7 @@ import { authorityClock, useDesk, useDeskStore, useNow } from '../components/use
 import type { DeskStore } from '../store/desk-store';
 import { t } from '../i18n';
 import { parseAmount } from '../lib/money-input';
+import { recordSale } from '../lib/sale-actions';
 import { OrderStepChip } from './order-panel';
 
 type Choice = { concertId: string; level: string };
@@ -153,17 +154,7 @@ export function SellScreen() {
     }
     setBusy(true);
     try {
-      await store.record('SaleRecorded', (saleId) => ({
-        saleId,
-        concertId: concert.concertId,
-        level: level.name,
-        quantity: count,
-        unitPrice: level.price,
-        total,
-        currency: concert.currency,
-        payment: { method: 'cash', tendered: cash, change: cash - total },
-        claim: promised === 'guaranteed' ? 'allotment' : 'pool',
-      }));
+      await recordSale(store, { concert, level, quantity: count, tendered: cash, promise: promised });
       setNotice(
         t('sell.recorded', {
           quantity: count,
