@@ -284,8 +284,6 @@ const en = {
   'allotments.concert': 'Concert',
   'allotments.chooseConcert': 'Choose a concert',
   'allotments.noConcerts': 'The box office knows no concert yet. Create one on the Concerts screen.',
-  'allotments.unavailable':
-    'This desk cannot read its log for this screen yet: restart the app, and tell your administrator if it stays.',
   'allotments.notOnSale': '{concert} is not on sale ({status}): publish it before giving desks seats.',
   'allotments.lapseTime':
     "Desks' seats of this concert lapse at {time} (venue time, on the box office's clock): then unsold seats go back to the pool.",
@@ -367,8 +365,6 @@ const en = {
   'conflicts.intro':
     "Everything the box office decided differently from what a desk assumed, across all desks: sales it rejected, and desks' seats that lapsed unsold. Desk times come from each device's clock, which may be wrong; box office times are the box office's.",
   'conflicts.noConcerts': 'The box office knows no concert yet.',
-  'conflicts.unavailable':
-    'This desk cannot read its log for this screen yet: restart the app, and tell your administrator if it stays.',
   'conflicts.tableTitle': 'Conflicts for {concert}',
   'conflicts.none':
     "No conflicts for this concert: every sale this desk has heard of was decided as its desk told the buyer, and no desk's seats lapsed unsold.",

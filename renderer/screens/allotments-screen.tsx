@@ -138,7 +138,6 @@ export function AllotmentsScreen() {
           />
         </div>
       )}
-      {concert && allotments === undefined && <p className="error">{t('allotments.unavailable')}</p>}
       {concert && allotments && (
         <>
           {!allotments.onSale && (

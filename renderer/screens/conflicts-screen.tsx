@@ -33,7 +33,7 @@ export function ConflictsScreen() {
     (docs) => (concertId ? projectConflicts(docs, concertId, sort.by) : []),
     [concertId, sort.by],
   );
-  const conflicts = sorted && (sort.direction === 'ascending' ? sorted : [...sorted].reverse());
+  const conflicts = sort.direction === 'ascending' ? sorted : [...sorted].reverse();
   const names = new Map([[store.device.deviceId, store.device.name]]);
 
   const sortBy = (by: ConflictOrder) =>
@@ -69,7 +69,6 @@ export function ConflictsScreen() {
           <ConcertPicker id="conflicts-concert" concerts={concerts} concert={concert} onChoose={choose} />
         </div>
       )}
-      {concert && conflicts === undefined && <p className="error">{t('conflicts.unavailable')}</p>}
       {concert && conflicts && (
         <section className="panel" aria-labelledby="conflicts-table">
           <h3 id="conflicts-table">{t('conflicts.tableTitle', { concert: concertLabel(concert) })}</h3>
