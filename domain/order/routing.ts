@@ -2,6 +2,7 @@
 // tickets, invoices and notifications become the order's Record… commands; and the policy's commands become the
 // reservation's, payment's, ticket's, delivery's, invoice's and notification's own commands once the authority adds
 // what only it knows. The sync server drives these; the types make a renamed or reshaped command fail to compile.
+import type { AllocatedSale } from '../events/order-flow';
 import type { CartEventData, CartLine } from '../cart/events';
 import type { DeliveryCommand } from '../delivery/delivery';
 import type { Buyer, InvoiceEvent, PaymentMethod, PriceBasis } from '../finance/events';
@@ -40,23 +41,11 @@ export function placeOrderFromCart(
   };
 }
 
-/** A cash sale the concert allocated, as the relay brings it: the allocation and what the desk recorded of the sale. */
-export type AllocatedSale = {
-  saleId: string;
-  concertId: string;
-  level: string;
-  quantity: number;
-  unitPrice: number;
-  currency: string;
-  tendered: number;
-  deviceId: string;
-  userId: string;
-};
-
 /** The order a cash sale becomes once its seats are allocated, recorded on the authority's clock. */
 export function orderCommandForSale(sale: AllocatedSale, now: string): OrderCommand {
-  const { userId, ...rest } = sale;
-  return { type: 'RecordSale', data: { ...rest, soldBy: { userId, role: 'desk' }, recordedAt: now } };
+  const { saleId, concertId, level, quantity, unitPrice, currency, tendered, deviceId, userId } = sale;
+  const data = { saleId, concertId, level, quantity, unitPrice, currency, tendered, deviceId };
+  return { type: 'RecordSale', data: { ...data, soldBy: { userId, role: 'desk' }, recordedAt: now } };
 }
 
 /** What the order must hear of a reservation's decision; nothing for the releases it asked for itself. */
