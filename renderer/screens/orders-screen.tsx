@@ -72,13 +72,15 @@ function CartPanel(props: {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  // Every action is decided and recorded in turn: two quick presses never decide on the same cart twice.
+  // Every action is decided and recorded in turn, and the next waits until the screen shows what the last one
+  // recorded: two quick changes never decide on the same cart twice (a quantity typed back to what it was is a change).
   const act = async (action: () => Promise<void>) => {
     if (busy) return;
     setBusy(true);
     setError(undefined);
     try {
       await action();
+      await store.shown();
     } catch (failure) {
       setError(failureText(failure));
     } finally {

@@ -40,6 +40,11 @@ export type DeskStore = {
   record: <T extends FactType>(type: T, data: (id: string) => DataOf<T>) => Promise<FactDoc<T>>;
   /** The concerts' events this desk holds (what `view` is projected from): read again when `view` changes. */
   concertDocs: () => Iterable<AnyEventDoc>;
+  /**
+   * Resolves once the snapshot shows every fact recorded so far: a screen that decides on what it shows (a cart)
+   * waits for it before it takes the next key, so a quick second change is decided on the first one's result.
+   */
+  shown: () => Promise<void>;
   close: () => Promise<void>;
 };
 
@@ -200,7 +205,12 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     }
     snapshot = { view, orders, connection: changes.connection(), waiting, syncedAt };
     for (const listener of listeners) listener();
+    if (!deskChanged && !ordersChanged && !ordersDue) {
+      for (const resolve of showing) resolve();
+      showing = [];
+    }
   };
+  let showing: (() => void)[] = [];
 
   // A change of the log is what a person waits to see (a sale pending, then confirmed): it refreshes at the next
   // task, which still takes a whole bulk write's events at once. Other news (heartbeats, uploads, reads that found
@@ -253,6 +263,10 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     },
     getSnapshot: () => snapshot,
     concertDocs: () => deskDocs.values(),
+    shown: () =>
+      !deskChanged && !ordersChanged && !ordersDue && scheduled === undefined
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => showing.push(resolve)),
     async record(type, data) {
       const id = newFactId();
       const fact = newFact(id, type, data(id), device);
