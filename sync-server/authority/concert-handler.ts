@@ -181,22 +181,34 @@ export function concertHandler(options: {
       logger.warn({ err: error, pending: unrelayed.length }, 'relaying decisions failed: retrying later');
     }
   };
-  // An allocated sale's relay (its order is bookkeeping) waits a moment and goes with the next ones, off the path of
-  // the next decisions; a reservation's relay (an order waits on it) goes at once. Both run inside `exclusive`.
+  // An allocated sale's relay (its order is bookkeeping) waits until the concert has decided nothing for a moment, so
+  // that a reconnecting desk's backlog is decided, and read back by the desk, before thousands of orders are made
+  // (they share the store and the cores); it goes at the latest saleRelayMaxWaitMs after the oldest waiting one. A
+  // reservation's relay (an order waits on it) goes at once. Both run inside `exclusive`.
   let relayLater: ReturnType<typeof setTimeout> | undefined;
-  const relaySoon = async (): Promise<void> => {
+  let waitingSince: number | undefined;
+  const relaySoon = async (decided: boolean): Promise<void> => {
     if (unrelayed.length === 0) return;
     if (unrelayed.some((item) => !isSaleRelay(item))) {
       clearTimeout(relayLater);
       relayLater = undefined;
+      waitingSince = undefined;
       return relayAccepted();
     }
-    relayLater ??= setTimeout(() => {
-      relayLater = undefined;
-      exclusive(relayAccepted).catch((error: unknown) =>
-        logger.warn({ err: error }, 'relaying decisions failed: retrying later'),
-      );
-    }, saleRelayDelayMs);
+    if (relayLater !== undefined && !decided) return;
+    waitingSince ??= performance.now();
+    clearTimeout(relayLater);
+    const wait = Math.min(saleRelayQuietMs, waitingSince + saleRelayMaxWaitMs - performance.now());
+    relayLater = setTimeout(
+      () => {
+        relayLater = undefined;
+        waitingSince = undefined;
+        exclusive(relayAccepted).catch((error: unknown) =>
+          logger.warn({ err: error }, 'relaying decisions failed: retrying later'),
+        );
+      },
+      Math.max(0, wait),
+    );
   };
   const labels = { concert: concertId };
 
@@ -317,7 +329,7 @@ export function concertHandler(options: {
   const decideAll = async (candidates: Candidate[], signal?: AbortSignal): Promise<void> => {
     let pending = candidates;
     while (pending.length > 0 && !signal?.aborted) pending = await decideAndAppend(pending);
-    await relaySoon();
+    await relaySoon(candidates.length > 0);
     metrics.streamPosition.set(labels, state.head.nextPosition);
   };
 
@@ -427,8 +439,9 @@ export function concertHandler(options: {
 type Unrelayed = { relay: RelayDoc } | { allocated: DecisionDoc<'SeatsAllocated'> };
 const isSaleRelay = (item: Unrelayed): boolean =>
   'allocated' in item || item.relay.data.event.type === 'SeatsAllocated';
-/** How long an allocated sale's relay waits for others to go with it. */
-const saleRelayDelayMs = 250;
+/** A sale's relay waits until the concert decided nothing for this long, and never longer than the maximum. */
+const saleRelayQuietMs = 1_500;
+const saleRelayMaxWaitMs = 10_000;
 const relayIdOf = (item: Unrelayed): string =>
   'relay' in item ? item.relay._id : relayId(item.allocated._id);
 const factsPerRead = 500;
