@@ -9,6 +9,7 @@ import { authorityClock, redact } from './config';
 import { seedDemoData } from './demo-data';
 import { buildHttpServer } from './http/server';
 import { authorityDb, catalogueDb, connect, ensureDatabase, ensureEventDatabase } from './store/couch';
+import { ensureSecurity, serverOnlySecurity } from './store/security';
 import type { Couch } from './store/couch';
 
 export type SyncServer = { port: number; stop: () => Promise<void> };
@@ -41,6 +42,7 @@ export async function startSyncServer(
   await waitForStore(couch, config.STORE_WAIT_MS);
   await ensureEventDatabase(couch, catalogueDb);
   await ensureDatabase(couch, authorityDb);
+  await ensureSecurity(couch, authorityDb, serverOnlySecurity);
   await ensureEventDatabase(couch, ordersDatabase);
   if (config.SEED_DEMO === '1' && (await seedDemoData(couch))) logger.info('demo concerts seeded');
 

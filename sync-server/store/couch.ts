@@ -4,6 +4,7 @@ import nano from 'nano';
 import { concertDatabasePrefix } from '../../domain/authority/concert-authority';
 import { catalogueDatabase } from '../../domain/desk/databases';
 import type { DocumentScope, ServerScope } from 'nano';
+import { ensureSecurity, eventsSecurity, eventsValidation } from './security';
 
 // Database names are the domain's (devices use the same ones); the authority's bookkeeping is the server's own.
 export const catalogueDb = catalogueDatabase;
@@ -83,33 +84,33 @@ export async function ensureDatabase(couch: Couch, name: string): Promise<void> 
 }
 
 /**
- * Event databases refuse updates and deletions of documents, for everyone: an event, once written, stays.
- * (Per-role write rules come with the security issue; this is the part every event database needs from day one.)
+ * Every event database's design document: its validation refuses updates and deletions of events for everyone, and
+ * lets a device write only its own facts of its role's types (security.ts). The writable types come from the
+ * permissions, so the validation's text is compared too: a new fact type reaches the store at the next start.
  */
-const immutableEvents = `function (newDoc, oldDoc, userCtx) {
-  if (newDoc._id.indexOf('_design/') === 0) return;
-  if (oldDoc) throw({ forbidden: 'immutable: ' + newDoc._id + ' exists already; events are never changed' });
-  if (newDoc._deleted) throw({ forbidden: 'events are never deleted' });
-  if (typeof newDoc.type !== 'string' || typeof newDoc.stream !== 'string') throw({ forbidden: 'an event needs a type and a stream' });
-}`;
-
-export const eventsDesignDoc = { _id: '_design/stagedoor', version: 2, validate_doc_update: immutableEvents };
+export const eventsDesignDoc = (): Doc & { version: number; validate_doc_update: string } => ({
+  _id: '_design/stagedoor',
+  version: 3,
+  validate_doc_update: eventsValidation(),
+});
 
 /** Creates or upgrades a design document when its `version` is behind. */
 export async function ensureDesignDoc(
   couch: Couch,
   dbName: string,
-  doc: Doc & { version: number },
+  doc: Doc & { version: number; validate_doc_update?: string },
 ): Promise<void> {
   const db = couch.server.use<Doc>(dbName);
   for (let attempt = 0; attempt < 3; attempt++) {
-    let current: (Doc & { version?: number }) | undefined;
+    let current: (Doc & { version?: number; validate_doc_update?: unknown }) | undefined;
     try {
       current = await db.get(doc._id);
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
     }
-    if (current && (current.version ?? 0) >= doc.version) return;
+    const version = current?.version ?? 0;
+    if (current && version > doc.version) return;
+    if (current && version === doc.version && current.validate_doc_update === doc.validate_doc_update) return;
     try {
       await db.insert({ ...doc, ...(current?._rev ? { _rev: current._rev } : {}) });
       return;
@@ -121,7 +122,8 @@ export async function ensureDesignDoc(
 
 export async function ensureEventDatabase(couch: Couch, name: string): Promise<void> {
   await ensureDatabase(couch, name);
-  await ensureDesignDoc(couch, name, eventsDesignDoc);
+  await ensureDesignDoc(couch, name, eventsDesignDoc());
+  await ensureSecurity(couch, name, eventsSecurity);
 }
 
 export type BulkResult = { id: string; ok: boolean; conflict: boolean; error?: string };
