@@ -2,11 +2,15 @@
 // can be tested alone. Everything arriving over IPC is untrusted input, checked here before it reaches the OS.
 import type { AppInfo, BridgeMethod, StagedoorBridge } from './bridge';
 import { externalUrlRefusal, isDeskOrigin } from './navigation-policy';
+import { printPdf } from './print-pdf';
+import type { PrintDependencies } from './print-pdf';
 
 export type BridgeDependencies = {
   appInfo: () => AppInfo;
   /** Electron's shell.openExternal, in production. */
   openExternal: (url: string) => Promise<void>;
+  /** The temporary file and the hidden print window (print-pdf.ts), made of Electron's pieces in production. */
+  printing: PrintDependencies;
 };
 
 /** Handlers take what IPC delivers (unknown values) and answer what the bridge promises. */
@@ -27,6 +31,7 @@ export function bridgeHandlers(dependencies: BridgeDependencies): BridgeHandlers
       // The parsed form, not the caller's string: what was checked is exactly what the OS receives.
       await dependencies.openExternal(new URL(url as string).href);
     },
+    printPdf: (...args) => printPdf(args[0], dependencies.printing),
   };
 }
 

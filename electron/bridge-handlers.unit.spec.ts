@@ -5,21 +5,44 @@ import { bridgeHandlers, callBridge } from './bridge-handlers';
 
 const desk = 'http://127.0.0.1:4984';
 
+const pdf = new TextEncoder().encode('%PDF-1.7\n% tickets\n%%EOF');
+
 function setup() {
   const opened: string[] = [];
+  const printed: { path: string; silent: boolean }[] = [];
+  const files = new Map<string, Uint8Array>();
   const handlers = bridgeHandlers({
     appInfo: () => ({ version: '0.1.0', platform: 'linux', userDataPath: '/home/desk/.config/Stagedoor' }),
     openExternal: (url) => {
       opened.push(url);
       return Promise.resolve();
     },
+    printing: {
+      writeTemp: (bytes) => {
+        const path = `/tmp/stagedoor-print-${files.size}/tickets.pdf`;
+        files.set(path, bytes);
+        return Promise.resolve(path);
+      },
+      removeTemp: (path) => {
+        files.delete(path);
+        return Promise.resolve();
+      },
+      open: (path) =>
+        Promise.resolve({
+          print: (options) => {
+            printed.push({ path, silent: options.silent });
+            return Promise.resolve({ success: true, failureReason: '' });
+          },
+          close: () => undefined,
+        }),
+    },
   });
-  return { handlers, opened };
+  return { handlers, opened, printed, files };
 }
 
 describe('the bridge contract', () => {
   it('has one stagedoor: channel per function, and no others', () => {
-    expect([...bridgeMethods].sort()).toEqual(['appInfo', 'openExternal']);
+    expect([...bridgeMethods].sort()).toEqual(['appInfo', 'openExternal', 'printPdf']);
     const channels = Object.values(bridgeChannels);
     expect(new Set(channels).size).toBe(channels.length);
     for (const channel of channels) expect(channel).toMatch(/^stagedoor:[a-z-]+$/);
@@ -71,6 +94,27 @@ describe('openExternal', () => {
     );
     await expect(handlers.openExternal()).rejects.toThrow(/string/);
     expect(opened).toEqual([]);
+  });
+});
+
+describe('printPdf', () => {
+  it('prints the PDF from a temporary file, silently on the default printer, and removes the file', async () => {
+    const { handlers, printed, files } = setup();
+    await expect(handlers.printPdf(pdf)).resolves.toEqual({ printed: true, silent: true });
+    expect(printed).toEqual([{ path: '/tmp/stagedoor-print-0/tickets.pdf', silent: true }]);
+    expect(files.size).toBe(0);
+  });
+
+  it.each([
+    ['a string', '%PDF-1.7'],
+    ['an HTML page', new TextEncoder().encode('<html><script>alert(1)</script>')],
+    ['nothing', undefined],
+    ['no bytes', new Uint8Array()],
+  ])('refuses %s before anything is written or printed', async (_what, document) => {
+    const { handlers, printed, files } = setup();
+    await expect(handlers.printPdf(document)).rejects.toThrow(/printPdf refused/);
+    expect(printed).toEqual([]);
+    expect(files.size).toBe(0);
   });
 });
 

@@ -11,11 +11,19 @@ export type AppInfo = {
   userDataPath: string;
 };
 
+/** How a print went: sent to a printer (silently to the default one, or chosen in the dialog), or cancelled. */
+export type PrintOutcome = { printed: true; silent: boolean } | { printed: false; cancelled: true };
+
 /** `window.stagedoor` in the desktop shell; absent in a plain browser, so the renderer must treat it as optional. */
 export type StagedoorBridge = {
   appInfo: () => Promise<AppInfo>;
   /** Opens an http(s) address in the OS browser. Rejects any other scheme; the main process decides. */
   openExternal: (url: string) => Promise<void>;
+  /**
+   * Prints a PDF (its bytes) on the OS printer: silently on the default printer, else (none set) through the print
+   * dialog. Rejects what is not a PDF, and a printer's failure.
+   */
+  printPdf: (pdf: Uint8Array) => Promise<PrintOutcome>;
 };
 
 export type BridgeMethod = keyof StagedoorBridge;
@@ -27,6 +35,7 @@ export const bridgeGlobalName = 'stagedoor';
 export const bridgeChannels = {
   appInfo: 'stagedoor:app-info',
   openExternal: 'stagedoor:open-external',
+  printPdf: 'stagedoor:print-pdf',
 } as const satisfies { [M in BridgeMethod]: `stagedoor:${string}` };
 
 export type BridgeChannel = (typeof bridgeChannels)[BridgeMethod];

@@ -1,12 +1,17 @@
 // The desktop shell's main process: one sandboxed window on the desk app, one instance per user, and the session,
 // navigation and bridge policies wired in. The decisions themselves live in the modules imported below.
-import { join } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
 import type { Session, WebContents } from 'electron';
 import { bridgeChannels, bridgeMethods } from './bridge';
 import { bridgeHandlers, callBridge } from './bridge-handlers';
 import type { BridgeHandlers } from './bridge-handlers';
 import { isDeskOrigin, navigationDecision } from './navigation-policy';
+import { printWindowOptions } from './print-pdf';
+import type { PrintDependencies } from './print-pdf';
 import { permissionDecision, requestDecision, withContentSecurityPolicy } from './session-policy';
 import { shellConfig } from './shell-config';
 import type { ShellConfig } from './shell-config';
@@ -49,6 +54,7 @@ function main(): void {
       userDataPath: app.getPath('userData'),
     }),
     openExternal: (url) => shell.openExternal(url),
+    printing: electronPrinting(),
   });
   // Links leave through the same checks as the bridge's openExternal; a refusal is logged, the page goes on.
   const openExternally = (url: string) => {
@@ -134,6 +140,36 @@ function registerBridge(handlers: BridgeHandlers, deskOrigin: string): void {
       callBridge(handlers, method, event.senderFrame?.url, args, deskOrigin),
     );
   }
+}
+
+/** Chromium's PDF viewer draws after the load completes: printing at once would print a blank page. */
+const pdfViewerSettleMs = 500;
+
+function electronPrinting(): PrintDependencies {
+  return {
+    writeTemp: async (bytes) => {
+      const folder = await mkdtemp(join(tmpdir(), 'stagedoor-print-'));
+      const path = join(folder, 'tickets.pdf');
+      await writeFile(path, bytes, { mode: 0o600 });
+      return path;
+    },
+    removeTemp: (path) => rm(dirname(path), { recursive: true, force: true }),
+    open: async (path) => {
+      const window = new BrowserWindow(printWindowOptions());
+      const contents = window.webContents;
+      await contents.loadURL(pathToFileURL(path).href);
+      await new Promise((resolve) => setTimeout(resolve, pdfViewerSettleMs));
+      return {
+        print: (options) =>
+          new Promise((resolve) =>
+            contents.print(options, (success, failureReason) => resolve({ success, failureReason })),
+          ),
+        close: () => {
+          if (!window.isDestroyed()) window.destroy();
+        },
+      };
+    },
+  };
 }
 
 function openWindow(config: ShellConfig): BrowserWindow {

@@ -2,7 +2,7 @@
 // Electron reaches the page. It runs sandboxed, where 'electron' is the only module it may require.
 import { contextBridge, ipcRenderer } from 'electron';
 import { bridgeChannels, bridgeGlobalName } from './bridge';
-import type { AppInfo, StagedoorBridge } from './bridge';
+import type { AppInfo, PrintOutcome, StagedoorBridge } from './bridge';
 
 // Each function forwards its own arguments only: handing the page ipcRenderer, or a generic invoke(channel), would
 // let it call any channel the main process listens on.
@@ -11,6 +11,7 @@ const bridge: StagedoorBridge = {
   openExternal: async (url) => {
     await ipcRenderer.invoke(bridgeChannels.openExternal, url);
   },
+  printPdf: (pdf) => ipcRenderer.invoke(bridgeChannels.printPdf, pdf) as Promise<PrintOutcome>,
 };
 
 contextBridge.exposeInMainWorld(bridgeGlobalName, bridge);

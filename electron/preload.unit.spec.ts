@@ -28,7 +28,7 @@ beforeEach(() => {
 describe('the preload', () => {
   it('exposes one global, stagedoor, made of the bridge functions only', () => {
     expect([...electron.exposed.keys()]).toEqual(['stagedoor']);
-    expect(Object.keys(bridge()).sort()).toEqual(['appInfo', 'openExternal']);
+    expect(Object.keys(bridge()).sort()).toEqual(['appInfo', 'openExternal', 'printPdf']);
     for (const value of Object.values(bridge())) expect(typeof value).toBe('function');
   });
 
@@ -43,6 +43,13 @@ describe('the preload', () => {
     electron.invoke.mockResolvedValue({ leaked: true });
     await expect(bridge().openExternal?.('https://venue.example/', 'extra')).resolves.toBeUndefined();
     expect(electron.invoke).toHaveBeenCalledWith(bridgeChannels.openExternal, 'https://venue.example/');
+  });
+
+  it('sends printPdf’s bytes on its own channel and answers how it went', async () => {
+    const pdf = new TextEncoder().encode('%PDF-1.7');
+    electron.invoke.mockResolvedValue({ printed: true, silent: true });
+    await expect(bridge().printPdf?.(pdf, 'extra')).resolves.toEqual({ printed: true, silent: true });
+    expect(electron.invoke).toHaveBeenCalledWith(bridgeChannels.printPdf, pdf);
   });
 
   it('passes the main process’s refusal on to the page', async () => {

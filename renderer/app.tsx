@@ -8,6 +8,7 @@ import { AllotmentsScreen } from './screens/allotments-screen';
 import { ConcertsScreen } from './screens/concerts-screen';
 import { ConflictsScreen } from './screens/conflicts-screen';
 import { OrdersScreen } from './screens/orders-screen';
+import { ScanScreen } from './screens/scan-screen';
 import { SellScreen } from './screens/sell-screen';
 
 const screens = {
@@ -16,6 +17,7 @@ const screens = {
   concerts: ConcertsScreen,
   allotments: AllotmentsScreen,
   conflicts: ConflictsScreen,
+  scan: ScanScreen,
 } as const;
 type Screen = keyof typeof screens;
 

@@ -6,6 +6,7 @@ import { DeskContext } from './components/use-desk';
 import { loadDevice } from './device';
 import type { Device } from './device';
 import { t } from './i18n';
+import { deskKeyOf } from './lib/desk-key';
 import { SetupScreen } from './screens/setup-screen';
 import { openDeskStore } from './store/desk-store';
 import type { DeskStore } from './store/desk-store';
@@ -24,12 +25,15 @@ function Root() {
       (desk) => {
         if (closed) return void desk.close();
         opened = desk;
+        // The signing key is made and its certification asked for while the desk is online, before any print.
+        deskKeyOf(desk);
         setStore(desk);
       },
       (error: unknown) => setFailure(error instanceof Error ? error.message : String(error)),
     );
     return () => {
       closed = true;
+      if (opened) deskKeyOf(opened).stop();
       void opened?.close();
     };
   }, [device]);

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const config = loadConfig({
     ...process.env,
     COUCHDB_URL: couchUrl,
+    STAGEDOOR_DATA: dataDir,
     SEED_DEMO: process.env.SEED_DEMO ?? '1',
   });
   const server = await startSyncServer(config, logger.child({ part: 'sync-server' }));

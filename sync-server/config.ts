@@ -7,6 +7,10 @@ const schema = z.object({
     message: 'COUCHDB_URL must be the store URL with credentials, e.g. http://admin:secret@127.0.0.1:5984',
   }),
   HOST: z.string().default('127.0.0.1'),
+  /** The sync server's own files (the authority's signing key), as `npm start` keeps the embedded store's. */
+  STAGEDOOR_DATA: z.string().min(1).default('.stagedoor'),
+  /** The first admin's password (at least 10 characters); without it one is generated into STAGEDOOR_DATA. */
+  ADMIN_PASSWORD: z.string().min(10, 'ADMIN_PASSWORD needs at least 10 characters').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4984),
   AUTHORITY_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
   LEASE_TTL_MS: z.coerce.number().int().min(1000).default(10_000),

@@ -8,11 +8,19 @@ import type { Config } from './config';
 import { authorityClock, redact } from './config';
 import { seedDemoData } from './demo-data';
 import { buildHttpServer } from './http/server';
+import { userDirectory } from './people/directory';
+import { ensureFirstAdmin } from './people/first-admin';
 import { authorityDb, catalogueDb, connect, ensureDatabase, ensureEventDatabase } from './store/couch';
+import { loadAuthorityKey } from './authority/trust';
 import { ensureSecurity, serverOnlySecurity } from './store/security';
 import type { Couch } from './store/couch';
 
-export type SyncServer = { port: number; stop: () => Promise<void> };
+export type SyncServer = {
+  port: number;
+  stop: () => Promise<void>;
+  /** The HTTP API's access table and its routes (for the test that every route declares its access). */
+  api: Pick<ReturnType<typeof buildHttpServer>, 'accessRules' | 'routes'>;
+};
 
 export class StoreUnreachable extends Error {}
 
@@ -46,6 +54,7 @@ export async function startSyncServer(
   await ensureEventDatabase(couch, ordersDatabase);
   if (config.SEED_DEMO === '1' && (await seedDemoData(couch))) logger.info('demo concerts seeded');
 
+  const trustKey = await loadAuthorityKey(config.STAGEDOOR_DATA, logger);
   const metrics = createMetrics();
   const authority = startAuthority({
     couch,
@@ -57,15 +66,24 @@ export async function startSyncServer(
     now: authorityClock(config.CLOCK_RATE),
     holdMinutes: config.HOLD_MINUTES,
     orderSettings: { timeoutMinutes: config.ORDER_TIMEOUT_MINUTES },
+    trustKey,
     ...(config.CRASH_AFTER_DECISION ? { crashAfterDecision: config.CRASH_AFTER_DECISION } : {}),
   });
-  const app = buildHttpServer({ couch, authority, metrics, logger });
+  const directory = userDirectory({ couch, authorityId: config.AUTHORITY_ID, logger });
+  await ensureFirstAdmin({
+    directory,
+    dataDir: config.STAGEDOOR_DATA,
+    password: config.ADMIN_PASSWORD,
+    logger,
+  });
+  const app = buildHttpServer({ couch, authority, metrics, logger, directory });
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port, store: redact(config.COUCHDB_URL) }, 'sync server listening');
   return {
     port,
+    api: app,
     async stop() {
       await app.close();
       await authority.stop();

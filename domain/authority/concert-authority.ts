@@ -47,10 +47,20 @@ import {
 } from '../allotment/allotment';
 import type { AllotmentBook } from '../allotment/allotment';
 import { allotmentDecisionSchemas, allotmentFactSchemas } from '../allotment/events';
+import {
+  decideGateFact,
+  evolveGate,
+  evolveGateSeats,
+  initialGateBook,
+  isGateDecision,
+  isGateFact,
+  tentativeGateBook,
+} from './concert-gate';
+import type { GateBook, GateDecision, GateFactType } from './concert-gate';
 import type { AllotmentDecision, AllotmentFact } from '../allotment/events';
 
 /** What the concert decides about itself, its direct sales and the desks' blocks of seats. */
-export type Decision = ConcertDecision | InventoryDecision | AllotmentDecision;
+export type Decision = ConcertDecision | InventoryDecision | AllotmentDecision | GateDecision;
 
 const allotmentFactTypes: readonly string[] = Object.keys(allotmentFactSchemas);
 const allotmentDecisionTypes: readonly string[] = Object.keys(allotmentDecisionSchemas);
@@ -121,6 +131,8 @@ export type ConcertAuthorityState = ConcertStreamState & {
   /** Grows in place: one authority owns its state, and copying a set per event would be quadratic. */
   decided: DecidedSet;
   head: ChainHead;
+  /** The tickets, where each is, and every scan decided (concert-gate.ts). Grows in place like `decided`. */
+  gate: GateBook;
 };
 
 export const concertStream = (concertId: string): string => `concert-${concertId}`;
@@ -139,6 +151,7 @@ export const initialAuthorityState = (): ConcertAuthorityState => ({
   ...initialStreamState(),
   decided: new Set(),
   head: emptyChain(),
+  gate: initialGateBook(),
 });
 
 /**
@@ -153,6 +166,7 @@ export function tentativeView(state: ConcertAuthorityState): ConcertAuthoritySta
   return {
     ...state,
     decided: { has: (id) => state.decided.has(id) || decided.has(id), add: (id) => decided.add(id) },
+    gate: tentativeGateBook(state.gate),
     rejections: {
       get: (id) => rejections.get(id) ?? state.rejections.get(id),
       set: (id, rejection) => rejections.set(id, rejection),
@@ -177,6 +191,7 @@ export function evolveAuthority(
   doc: DecisionDoc<StreamDecisionType>,
 ): ConcertAuthorityState {
   state.decided.add(doc.meta.causationId);
+  evolveGate(state.gate, doc);
   const head = {
     decisionId: doc.meta.decisionId,
     nextPosition: Math.max(state.head.nextPosition, doc.meta.position + 1),
@@ -206,6 +221,7 @@ export function evolveStream(state: ConcertStreamState, doc: DecisionDoc<StreamD
     const rejection = state.rejections.get(doc.data.saleId);
     state.rejections.set(doc.data.saleId, { deviceId: rejection?.deviceId, settled: true });
   }
+  if (isGateDecision(doc)) return evolveGateSeats(state.concert, doc);
   if (!isOrderFlowDecision(doc)) return evolveDecision(state.concert, doc);
   const { reservationId } = doc.data;
   const entry = state.reservations.get(reservationId);
@@ -251,7 +267,7 @@ function takeSeats(concert: ConcertState, now: ReservedLine[], before: ReservedL
 
 export function evolveDecision(
   concert: ConcertState,
-  event: Exclude<Decision, AllotmentDecision>,
+  event: Exclude<Decision, AllotmentDecision | GateDecision>,
 ): ConcertState {
   return isInventoryDecision(event) ? evolveInventory(concert, event) : evolveConcert(concert, event);
 }
@@ -272,6 +288,9 @@ export function decideFact(
     return only(decideSale({ ...fact.data, saleId: fact._id }, concert, supply));
   }
   if (fact.type === 'SaleSettlementRecorded') return settle(fact, state);
+  if (isGateFact(fact)) return decideGateFact(fact, state.gate, now);
+  // A print of a sale's tickets is the desk's record: nothing to decide.
+  if (fact.type === 'TicketsPrinted') return undefined;
   if (isAllotmentFact(fact)) {
     if (fact.type === 'AllotmentReturnRequested' && fact.data.deviceId !== fact.meta.deviceId) {
       const { returnId: requestId, concertId } = fact.data;
@@ -336,7 +355,10 @@ function settle(fact: FactDoc<'SaleSettlementRecorded'>, state: ConcertAuthority
 function toConcertCommand(
   fact: Exclude<
     FactDoc<ConcertFactType>,
-    { type: 'SaleRecorded' | 'SaleSettlementRecorded' | AllotmentFact['type'] }
+    {
+      type:
+        'SaleRecorded' | 'SaleSettlementRecorded' | 'TicketsPrinted' | GateFactType | AllotmentFact['type'];
+    }
   >,
 ): ConcertCommand {
   switch (fact.type) {

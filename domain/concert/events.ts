@@ -22,6 +22,8 @@ export const concertDetailsSchema = z.object({
   timezone: z.string().min(1).max(64),
   /** How long a reservation holds this concert's seats before they return; the box office's default when absent. */
   holdMinutes: z.number().int().min(1).max(1440).optional(),
+  /** What the gates do with a provisional ticket (its sale pending): admit with a warning (the default), or refuse. */
+  provisionalAtGate: z.enum(['admit', 'refuse']).optional(),
 });
 export type ConcertDetails = z.infer<typeof concertDetailsSchema>;
 

@@ -15,6 +15,7 @@ import {
 import type { ConcertStreamState, StreamDecisionType } from '../authority/concert-authority';
 import type { AnyEventDoc, ConcertFactType, DecisionDoc, FactDoc } from '../events/catalogue';
 import { isConcertFact } from '../events/catalogue';
+import { isGateFact } from '../authority/concert-gate';
 import { emptyChain, followChain } from '../log/stream';
 
 /** One concert's log as a device holds it: the decisions its chain accepts, in order, and the facts about it. */
@@ -249,7 +250,8 @@ function requestView(
 function desksSeen(docs: AnyEventDoc[], book: AllotmentBook, deviceId: string): string[] {
   const seen = new Set<string>();
   for (const doc of docs) {
-    if (!isConcertFact(doc)) continue;
+    // A scanner's scans name a gate device, not a desk that sells.
+    if (!isConcertFact(doc) || isGateFact(doc)) continue;
     seen.add(doc.meta.deviceId);
     if (doc.type === 'AllotmentGrantRequested' || doc.type === 'AllotmentReturnRequested')
       seen.add(doc.data.deviceId);

@@ -3,13 +3,24 @@
 import {
   concertStream,
   decideBlockLapse,
+  decideExpiry,
   decideFact,
+  decideRequest,
   decisionDoc,
   evolveAuthority,
   initialAuthorityState,
 } from '../authority/concert-authority';
 import type { ConcertAuthorityState, StreamDecisionType } from '../authority/concert-authority';
-import type { AnyEventDoc, ConcertFactType, DataOf, DecisionDoc, FactDoc } from '../events/catalogue';
+import type {
+  AnyEventDoc,
+  ConcertFactType,
+  DataOf,
+  DecisionDoc,
+  FactDoc,
+  RequestDoc,
+} from '../events/catalogue';
+import { requestId } from '../events/order-flow';
+import type { ReservedLine } from '../reservation/events';
 
 export const price = 10_000;
 let counter = 1;
@@ -91,6 +102,37 @@ export class ConcertLogBuilder {
     const lapse = decideBlockLapse({ deviceId, level }, this.state, this.now);
     if (!lapse) throw new Error(`the block of ${deviceId} / ${level} is not due`);
     return this.append(lapse.decision, lapse.cause);
+  }
+
+  /** The orders authority asks to hold seats for an order; the concert decides it on its clock (15-minute holds). */
+  hold(orderId: string, lines: ReservedLine[], userId = 'desk-user'): DecisionDoc<StreamDecisionType> {
+    const reservationId = `${orderId}:${this.concertId}`;
+    const id = requestId(reservationId, 'reserve');
+    const request: RequestDoc<'SeatsReservationRequested'> = {
+      _id: id,
+      type: 'SeatsReservationRequested',
+      v: 1,
+      stream: concertStream(this.concertId),
+      data: { reservationId, orderId, concertId: this.concertId, lines, staff: { userId, role: 'desk' } },
+      meta: {
+        deviceId: 'authority',
+        userId: 'authority',
+        recordedAt: this.now,
+        correlationId: orderId,
+        causationId: id,
+      },
+    };
+    this.docs.push(request);
+    const decision = decideRequest(request, this.state, { now: this.now, holdMinutes: 15 });
+    if (!decision) throw new Error(`${id} was decided before`);
+    return this.append(decision, request);
+  }
+
+  /** A hold's expiry, decided on the authority's clock once its time has come. */
+  expire(reservationId: string): DecisionDoc<StreamDecisionType> {
+    const expiry = decideExpiry(reservationId, this.state, this.now);
+    if (!expiry) throw new Error(`the hold ${reservationId} is not due`);
+    return this.append(expiry.decision, expiry.cause);
   }
 
   grant(deviceId: string, level: string, quantity: number, options?: FactOptions) {

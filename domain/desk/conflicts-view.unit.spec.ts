@@ -1,7 +1,9 @@
-// The manager's conflict report: for one concert, every sale the authority rejected and every block that lapsed
-// unsold, across all devices, with who, both clocks, why, and how the rejected sale was made good.
+// The manager's conflict report: for one concert, every sale the authority rejected, every block that lapsed unsold
+// and every order's hold that ran out unpaid, across all devices, with who, both clocks, why, and how the rejected
+// sale was made good.
 import { describe, expect, it } from 'vitest';
-import type { AnyEventDoc } from '../events/catalogue';
+import type { AnyEventDoc, FactDoc } from '../events/catalogue';
+import { cartStream } from '../events/order-flow';
 import { ConcertLogBuilder, price } from './concert-log.fixtures';
 import { projectConflicts } from './conflicts-view';
 import type { RejectedSaleConflict } from './conflicts-view';
@@ -226,6 +228,71 @@ describe('conflict report', () => {
     expect(projectConflicts(older, concertId)[0]).toMatchObject({ kind: 'rejected_sale', deviceId: null });
   });
 
+  it('lists each level of an order’s hold that ran out, with the desk and staff that confirmed it and both clocks', () => {
+    const log = new ConcertLogBuilder(
+      concertId,
+      [
+        { name: 'Floor', capacity: 10 },
+        { name: 'Balcony', capacity: 5 },
+      ],
+      undefined,
+      authorityNow,
+    ).publish();
+    const held = log.hold('7KQ2-M9XD', [
+      { level: 'Floor', quantity: 2 },
+      { level: 'Balcony', quantity: 1 },
+    ]);
+    const paid = log.hold('PAID-0001', [{ level: 'Floor', quantity: 1 }]);
+    expect([held.type, paid.type]).toEqual(['ReservationPlaced', 'ReservationPlaced']);
+    log.now = '2027-04-30T12:15:00.000Z';
+    const expiry = log.expire('7KQ2-M9XD:conflicts-view-arena');
+    expect(expiry.type).toBe('ReservationExpired');
+    const cart = cartConfirmed('7KQ2-M9XD', 'desk-b', 'anna', deskBClock);
+
+    const common = {
+      kind: 'expired_hold',
+      reservationId: '7KQ2-M9XD:conflicts-view-arena',
+      orderId: '7KQ2-M9XD',
+      concertId,
+      deviceId: 'desk-b',
+      userId: 'anna',
+      deviceTime: deskBClock,
+      authorityTime: '2027-04-30T12:15:00.000Z',
+      heldUntil: '2027-04-30T12:15:00.000Z',
+    };
+    expect(projectConflicts([...log.docs, cart], concertId)).toEqual([
+      { ...common, id: '7KQ2-M9XD:conflicts-view-arena:Floor', level: 'Floor', quantity: 2 },
+      { ...common, id: '7KQ2-M9XD:conflicts-view-arena:Balcony', level: 'Balcony', quantity: 1 },
+    ]);
+    // Without the order's CartConfirmed (the orders database not read yet): the staff the hold names, no desk.
+    expect(projectConflicts(log.docs, concertId)[0]).toMatchObject({
+      deviceId: null,
+      userId: 'desk-user',
+      deviceTime: null,
+    });
+  });
+
+  it('sorts an expired hold among the other conflicts by either clock', () => {
+    const log = new ConcertLogBuilder(
+      concertId,
+      [{ name: 'Floor', capacity: 1 }],
+      undefined,
+      authorityNow,
+    ).publish();
+    log.hold('ORDR-0001', [{ level: 'Floor', quantity: 1 }]);
+    const refused = log.sale('desk-a', 'Floor', 1, 'pool', { recordedAt: '2027-04-30T12:10:00.000Z' });
+    log.now = '2027-04-30T12:10:00.000Z';
+    log.decide(refused);
+    log.now = '2027-04-30T12:15:00.000Z';
+    log.expire('ORDR-0001:conflicts-view-arena');
+    const docs = [...log.docs, cartConfirmed('ORDR-0001', 'desk-b', 'anna', '2027-04-30T11:59:00.000Z')];
+    expect(projectConflicts(docs, concertId).map((c) => c.kind)).toEqual(['rejected_sale', 'expired_hold']);
+    expect(projectConflicts(docs, concertId, 'device').map((c) => c.kind)).toEqual([
+      'expired_hold',
+      'rejected_sale',
+    ]);
+  });
+
   it('is empty for a concert without conflicts, or one this device does not know', () => {
     const log = new ConcertLogBuilder(concertId, [{ name: 'Floor', capacity: 2 }]).publish();
     log.decide(log.sale('desk-a', 'Floor', 2, 'pool'));
@@ -233,3 +300,26 @@ describe('conflict report', () => {
     expect(projectConflicts([], 'nowhere')).toEqual([]);
   });
 });
+
+/** The desk's confirmation of an order (in the orders database): who confirmed it, where, on the desk's clock. */
+function cartConfirmed(orderId: string, deviceId: string, userId: string, recordedAt: string): AnyEventDoc {
+  const id = `01KCART${orderId.replace(/\W/g, '')}`;
+  const doc: FactDoc<'CartConfirmed'> = {
+    _id: id,
+    type: 'CartConfirmed',
+    v: 1,
+    stream: cartStream(`cart-${orderId}`),
+    data: {
+      cartId: `cart-${orderId}`,
+      orderId,
+      deskSessionId: 'shift-1',
+      staff: { userId, role: 'desk' },
+      lines: [{ concertId, level: 'Floor', quantity: 2, unitPrice: 10_000, currency: 'PLN' }],
+      totals: [{ amount: 20_000, currency: 'PLN' }],
+      delivery: { kind: 'printed' },
+      confirmedAt: recordedAt,
+    },
+    meta: { deviceId, userId, recordedAt, correlationId: id, causationId: id },
+  };
+  return doc;
+}

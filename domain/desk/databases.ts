@@ -1,16 +1,17 @@
 // Where a device's facts go: a concert is asked for in the catalogue (its database does not exist yet); every other
 // fact about a concert goes to that concert's database, where its authority decides it; the order flow's facts go to
-// the orders database.
+// the orders database; trust facts (a desk's key, a revocation) go to the catalogue, which every device holds.
 import { concertDatabase, concertStream } from '../authority/concert-authority';
 import { concertFactTypes } from '../events/catalogue';
 import type { DataOf, FactDoc, FactType } from '../events/catalogue';
 import { cartStream, orderStream, ordersDatabase } from '../events/order-flow';
+import { isTrustFactType, trustStream } from '../ticket/trust-events';
 
 export const catalogueDatabase = 'stagedoor-catalogue';
 
 /** The order flow's facts (carts, cash taken, cancellations) go to the orders database. */
 export function factDatabase(fact: Pick<FactDoc, 'type' | 'data'>): string {
-  if (fact.type === 'ConcertCreationRequested') return catalogueDatabase;
+  if (fact.type === 'ConcertCreationRequested' || isTrustFactType(fact.type)) return catalogueDatabase;
   const concertFact = fact as FactDoc;
   if ((concertFactTypes as readonly string[]).includes(concertFact.type) && 'concertId' in concertFact.data)
     return concertDatabase(concertFact.data.concertId);
@@ -19,6 +20,7 @@ export function factDatabase(fact: Pick<FactDoc, 'type' | 'data'>): string {
 
 /** The stream a device's fact belongs to: its concert's, its cart's or its order's. */
 export function factStream<T extends FactType>(type: T, data: DataOf<T>): string {
+  if (isTrustFactType(type)) return trustStream;
   const fields = data as { cartId?: string; orderId?: string; concertId?: string };
   if (type.startsWith('Cart') && fields.cartId) return cartStream(fields.cartId);
   if (fields.concertId) return concertStream(fields.concertId);

@@ -3,11 +3,14 @@
 import { blockOf, freeSeats, remaining } from '../allotment/allotment';
 import type { AllotmentBook } from '../allotment/allotment';
 import { evolveStream, initialStreamState, isStreamDecision } from '../authority/concert-authority';
+import { isGateFact } from '../authority/concert-gate';
+import type { GateFactType } from '../authority/concert-gate';
 import type { StreamDecisionType } from '../authority/concert-authority';
 import type { ExistingConcert } from '../concert/concert';
 import type { AnyEventDoc, ConcertFactType, DecisionDoc, FactDoc } from '../events/catalogue';
 import { isConcertFact } from '../events/catalogue';
 import { emptyChain, followChain } from '../log/stream';
+import type { ReservedLine } from '../reservation/events';
 
 /** `requested`: asked for, not decided yet; `rejected`: the authority refused to create it. */
 export type ConcertStatus = 'requested' | 'draft' | 'published' | 'cancelled' | 'rejected';
@@ -59,6 +62,8 @@ export type ConcertView = {
   timezone: string;
   /** Minutes a reservation holds this concert's seats, when the organizer set it (else the box office's default). */
   holdMinutes?: number;
+  /** What the gates do with a provisional ticket, when the organizer set it (else admit with a warning). */
+  provisionalAtGate?: 'admit' | 'refuse';
   currency: string;
   levels: LevelView[];
   /** The authority's reason when it refused to create the concert. */
@@ -112,21 +117,31 @@ export type SaleView = {
   decidedAt: string | null;
   /** For a rejected sale: how it was made good. */
   settlement: SettlementView;
+  /** A confirmed sale's refund (by any desk): asked, done (its tickets voided) or refused with the reason. */
+  refund?: RefundView;
 };
 
+export type RefundView = { status: 'none' | 'pending' | 'refunded' | 'refused'; reason: string | null };
+
 /**
- * Something the authority decided differently from what this desk assumed: a sale it rejected, or seats of this
- * desk's block that lapsed unsold. Times on both clocks: the device's when it acted, the authority's when it decided.
+ * Something the authority decided differently from what this desk assumed: a sale it rejected, seats of this desk's
+ * block that lapsed unsold, or seats held for an order of this desk that expired unpaid. Times on both clocks: the
+ * device's when it acted, the authority's when it decided.
  */
 export type DeskConflict = {
-  kind: 'rejected' | 'lapsed';
-  /** The sale's id, or the lapsed block's `<concertId>:<level>`. */
+  kind: 'rejected' | 'lapsed' | 'expired';
+  /** The sale's id, the lapsed block's `<concertId>:<level>`, or the expired hold's `<reservationId>:<level>`. */
   id: string;
+  /** An expired hold's order. */
+  orderId?: string;
   concertId: string;
   level: string;
   quantity: number;
   reason: string;
-  /** When the desk made the sale; null for a lapse (the desk did nothing: its seats' time ran out). */
+  /**
+   * When the desk made the sale, or confirmed the order whose hold expired; null for a lapse (the desk did nothing:
+   * its seats' time ran out).
+   */
   deviceTime: string | null;
   authorityTime: string;
   /** A rejected sale: whether the desk made it good yet. */
@@ -135,7 +150,10 @@ export type DeskConflict = {
 
 export type RequestStatus = 'pending' | 'accepted' | 'rejected';
 
-type RequestType = Exclude<ConcertFactType, 'SaleRecorded' | 'SaleSettlementRecorded'>;
+type RequestType = Exclude<
+  ConcertFactType,
+  'SaleRecorded' | 'SaleSettlementRecorded' | 'TicketsPrinted' | GateFactType
+>;
 
 export type RequestView = {
   requestId: string;
@@ -158,9 +176,23 @@ export type DeskView = {
   lastAuthorityTime?: string;
   /** Seats of this desk's blocks that lapsed unsold, newest first (see deskConflicts). */
   lapses?: LapseView[];
+  /**
+   * Holds for orders that the authority expired, any desk's (the concert's stream does not say which desk's order
+   * it is: deskConflicts picks this desk's by its orders), newest first.
+   */
+  expiries?: ExpiryView[];
 };
 
 export type LapseView = { concertId: string; level: string; quantity: number; lapsedAt: string };
+
+export type ExpiryView = {
+  reservationId: string;
+  orderId: string;
+  concertId: string;
+  lines: ReservedLine[];
+  /** The authority's clock when the hold ran out. */
+  expiredAt: string;
+};
 
 type Outcome = { decision: DecisionDoc<StreamDecisionType> } | { quarantined: string };
 
@@ -184,11 +216,14 @@ export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): Desk
   const states = new Map<string, Known>();
   const outcomes = new Map<string, Outcome>();
   const lapses: LapseView[] = [];
+  const expiries: ExpiryView[] = [];
   let lastAuthorityTime: string | undefined;
   for (const decisions of streams.values()) {
     const links = decisions.map((doc) => ({ ...doc.meta, doc }));
     const stream = initialStreamState();
     let decidedAt: string | null = null;
+    /** The seats of each hold of the stream: an expiry names only the reservation. */
+    const held = new Map<string, ReservedLine[]>();
     for (const { doc } of followChain(emptyChain(), links).accepted) {
       stream.concert = evolveStream(stream, doc);
       decidedAt = doc.meta.recordedAt;
@@ -196,6 +231,11 @@ export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): Desk
       if (doc.type === 'AllotmentLapsed' && doc.data.deviceId === deviceId) {
         const { concertId, level, quantity, lapsedAt } = doc.data;
         lapses.push({ concertId, level, quantity, lapsedAt });
+      }
+      if (doc.type === 'ReservationPlaced') held.set(doc.data.reservationId, doc.data.lines);
+      if (doc.type === 'ReservationExpired') {
+        const { reservationId, orderId, concertId, expiredAt } = doc.data;
+        expiries.push({ reservationId, orderId, concertId, lines: held.get(reservationId) ?? [], expiredAt });
       }
     }
     if (decidedAt !== null && (lastAuthorityTime === undefined || later(decidedAt, lastAuthorityTime)))
@@ -215,13 +255,27 @@ export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): Desk
       list.push(settlementView(fact, outcomes.get(fact._id)));
       settlements.set(fact.data.saleId, list);
     }
+  // A sale's refund may be asked at any desk; one that went through stays the answer.
+  const refunds = new Map<string, RefundView>();
+  for (const fact of facts.values())
+    if (fact.type === 'SaleRefundRequested' && refunds.get(fact.data.saleId)?.status !== 'refunded')
+      refunds.set(fact.data.saleId, refundView(outcomes.get(fact._id)));
   const sales = own.flatMap((fact) =>
     fact.type === 'SaleRecorded'
-      ? [saleView(fact, outcomes.get(fact._id), settlements.get(fact._id) ?? [])]
+      ? [
+          {
+            ...saleView(fact, outcomes.get(fact._id), settlements.get(fact._id) ?? []),
+            refund: refunds.get(fact._id) ?? { status: 'none' as const, reason: null },
+          },
+        ]
       : [],
   );
+  // A print is a record, not a request: the authority decides nothing about it.
   const requests = own.flatMap((fact) =>
-    fact.type === 'SaleRecorded' || fact.type === 'SaleSettlementRecorded'
+    fact.type === 'SaleRecorded' ||
+    fact.type === 'SaleSettlementRecorded' ||
+    fact.type === 'TicketsPrinted' ||
+    isGateFact(fact)
       ? []
       : [requestView(fact, outcomes.get(fact._id))],
   );
@@ -277,22 +331,33 @@ export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): Desk
   }
   concerts.sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.concertId.localeCompare(b.concertId));
   lapses.sort((a, b) => Date.parse(b.lapsedAt) - Date.parse(a.lapsedAt));
+  expiries.sort(
+    (a, b) =>
+      Date.parse(b.expiredAt) - Date.parse(a.expiredAt) || a.reservationId.localeCompare(b.reservationId),
+  );
 
   return {
     concerts,
     sales,
     requests,
-    undecided: own.filter((fact) => !outcomes.has(fact._id)).map((fact) => fact._id),
+    undecided: own
+      .filter((fact) => fact.type !== 'TicketsPrinted' && !outcomes.has(fact._id))
+      .map((fact) => fact._id),
     ...(lastAuthorityTime === undefined ? {} : { lastAuthorityTime }),
     lapses,
+    expiries,
   };
 }
 
+/** What deskConflicts needs of the orders the desk knows (order-view's OrderView): which are this desk's. */
+export type DeskOrder = { orderId: string; mine: boolean; confirmedAt: string | null };
+
 /**
  * What the authority decided differently from what this desk assumed, newest first: its rejected sales (with how
- * each was made good) and the seats of its blocks that lapsed unsold.
+ * each was made good), the seats of its blocks that lapsed unsold, and the holds of its orders (`orders`, those it
+ * confirmed) that expired unpaid.
  */
-export function deskConflicts(view: DeskView): DeskConflict[] {
+export function deskConflicts(view: DeskView, orders: readonly DeskOrder[] = []): DeskConflict[] {
   const rejected: DeskConflict[] = view.sales.flatMap((sale) =>
     sale.status === 'rejected'
       ? [
@@ -322,7 +387,24 @@ export function deskConflicts(view: DeskView): DeskConflict[] {
     authorityTime: lapse.lapsedAt,
     settlement: null,
   }));
-  return [...rejected, ...lapsed].sort(
+  const mine = new Map(orders.filter((order) => order.mine).map((order) => [order.orderId, order]));
+  const expired: DeskConflict[] = (view.expiries ?? []).flatMap((expiry) => {
+    const order = mine.get(expiry.orderId);
+    if (!order) return [];
+    return expiry.lines.map(({ level, quantity }) => ({
+      kind: 'expired' as const,
+      id: `${expiry.reservationId}:${level}`,
+      orderId: expiry.orderId,
+      concertId: expiry.concertId,
+      level,
+      quantity,
+      reason: `The hold on ${quantity} "${level}" ${quantity === 1 ? 'seat' : 'seats'} for order ${expiry.orderId} ran out at ${expiry.expiredAt} before it was paid: the seats went back on sale and the order was cancelled.`,
+      deviceTime: order.confirmedAt,
+      authorityTime: expiry.expiredAt,
+      settlement: null,
+    }));
+  });
+  return [...rejected, ...lapsed, ...expired].sort(
     (a, b) => Date.parse(b.authorityTime) - Date.parse(a.authorityTime) || a.id.localeCompare(b.id),
   );
 }
@@ -402,10 +484,17 @@ function rejectionOf(outcome: Outcome): string | null {
     case 'ConcertChangeRejected':
     case 'AllotmentRefused':
     case 'SaleSettlementRefused':
+    case 'SaleRefundRefused':
       return decision.data.message;
     default:
       return null;
   }
+}
+
+function refundView(outcome: Outcome | undefined): RefundView {
+  if (!outcome) return { status: 'pending', reason: null };
+  const reason = rejectionOf(outcome);
+  return reason === null ? { status: 'refunded', reason } : { status: 'refused', reason };
 }
 
 function saleView(

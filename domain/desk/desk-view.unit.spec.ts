@@ -128,6 +128,72 @@ describe('the desk view', () => {
     expect(after.concerts[0]?.levels[0]).toMatchObject({ allocated: 1, left: 2 });
   });
 
+  it('lists a hold of this desk’s order that expired unpaid as a conflict, on both clocks; another desk’s not', () => {
+    const cause = (id: string) => ({ ...published, _id: id }) as FactDoc;
+    const hold = (orderId: string, levels: [string, number][], expiredAt: string): Entry[] => {
+      const seats = { reservationId: `${orderId}:seats`, orderId, concertId };
+      return [
+        [
+          cause(`request:${orderId}:seats:reserve`),
+          {
+            type: 'ReservationPlaced',
+            data: {
+              ...seats,
+              lines: levels.map(([level, quantity]) => ({ level, quantity })),
+              heldBy: 'cashier',
+              placedAt: '2026-11-21T20:00:00.000Z',
+              expiresAt: '2026-11-21T20:00:04.000Z',
+            },
+          },
+        ],
+        [cause(`expiry:${orderId}:seats`), { type: 'ReservationExpired', data: { ...seats, expiredAt } }],
+      ];
+    };
+    const [mineHeld, mineExpired] = hold('MINE-0001', [['Golden Circle', 2]], '2026-11-21T20:00:04.000Z');
+    const [theirsHeld, theirsExpired] = hold('THRS-0001', [['Golden Circle', 1]], '2026-11-21T20:00:05.000Z');
+    if (!mineHeld || !mineExpired || !theirsHeld || !theirsExpired) throw new Error('two holds');
+    const result = view([...decided(...opening, mineHeld, theirsHeld, mineExpired, theirsExpired)]);
+    // Newest first.
+    expect(result.expiries).toEqual([
+      {
+        reservationId: 'THRS-0001:seats',
+        orderId: 'THRS-0001',
+        concertId,
+        lines: [{ level: 'Golden Circle', quantity: 1 }],
+        expiredAt: '2026-11-21T20:00:05.000Z',
+      },
+      {
+        reservationId: 'MINE-0001:seats',
+        orderId: 'MINE-0001',
+        concertId,
+        lines: [{ level: 'Golden Circle', quantity: 2 }],
+        expiredAt: '2026-11-21T20:00:04.000Z',
+      },
+    ]);
+
+    // The concert's stream does not say whose order it is: this desk's orders do (the ones it confirmed).
+    expect(deskConflicts(result)).toEqual([]);
+    const orders = [
+      { orderId: 'MINE-0001', mine: true, confirmedAt: '2026-11-20T19:59:00.000Z' },
+      { orderId: 'THRS-0001', mine: false, confirmedAt: null },
+    ];
+    expect(deskConflicts(result, orders)).toEqual([
+      {
+        kind: 'expired',
+        id: 'MINE-0001:seats:Golden Circle',
+        orderId: 'MINE-0001',
+        concertId,
+        level: 'Golden Circle',
+        quantity: 2,
+        reason:
+          'The hold on 2 "Golden Circle" seats for order MINE-0001 ran out at 2026-11-21T20:00:04.000Z before it was paid: the seats went back on sale and the order was cancelled.',
+        deviceTime: '2026-11-20T19:59:00.000Z',
+        authorityTime: '2026-11-21T20:00:04.000Z',
+        settlement: null,
+      },
+    ]);
+  });
+
   it('shows a concert asked for but not decided as requested, then as the authority decides it', () => {
     expect(view([created]).concerts[0]).toMatchObject({ concertId, status: 'requested', decidedAt: null });
     expect(view([created, ...openConcert]).concerts[0]).toMatchObject({

@@ -11,6 +11,10 @@ import { notificationsEventSchemas } from '../notifications/events';
 import { orderEventSchemas } from '../order/events';
 import { paymentEventSchemas } from '../payment/events';
 import { reservationEventSchemas } from '../reservation/events';
+import { trustDecisionSchemas, trustFactSchemas } from '../ticket/trust-events';
+import { ticketPrintSchemas } from '../ticket/print-events';
+import { ticketEventSchemas } from '../ticket/events';
+import { gateDecisionSchemas, gateFactSchemas } from '../ticket/gate-events';
 import { orderFlowSchemas, relayIdPrefix, requestIdPrefix } from './order-flow';
 import { decisionMetaSchema, envelopeSchema, factIdPattern, factMetaSchema } from '../log/envelope';
 import type { DecisionMeta, EventDoc, FactMeta } from '../log/envelope';
@@ -89,6 +93,22 @@ export const eventCatalogue = {
   SaleSettlementRecorded: fact(inventoryFactSchemas.SaleSettlementRecorded, ['desk']),
   SaleSettled: decision(inventoryDecisionSchemas.SaleSettled),
   SaleSettlementRefused: decision(inventoryDecisionSchemas.SaleSettlementRefused),
+  /** The codes a sale's tickets were printed with (a reprint prints them again): recorded, nothing to decide. */
+  TicketsPrinted: fact(ticketPrintSchemas.TicketsPrinted, sellers),
+
+  // The gate (domain/ticket): scans as the scanners made them, decided in the concert's stream in one order, so a
+  // ticket used at two gates offline is caught; a confirmed sale refunded voids its tickets.
+  TicketScanned: fact(ticketEventSchemas.TicketScanned, ['scanner']),
+  /** A scanner's own scan, annulled within two minutes. */
+  TicketScanAnnulled: fact(gateFactSchemas.TicketScanAnnulled, ['scanner']),
+  TicketEntered: decision(ticketEventSchemas.TicketEntered),
+  TicketExited: decision(ticketEventSchemas.TicketExited),
+  TicketScanRefused: decision(ticketEventSchemas.TicketScanRefused),
+  TicketScanAnnulmentAccepted: decision(gateDecisionSchemas.TicketScanAnnulmentAccepted),
+  TicketScanAnnulmentRefused: decision(gateDecisionSchemas.TicketScanAnnulmentRefused),
+  SaleRefundRequested: fact(gateFactSchemas.SaleRefundRequested, sellers),
+  SaleRefunded: decision(gateDecisionSchemas.SaleRefunded),
+  SaleRefundRefused: decision(gateDecisionSchemas.SaleRefundRefused),
 
   // Allotments (domain/allotment): desks' blocks of seats, decided in the concert's stream against its capacity.
   AllotmentGrantRequested: fact(allotmentFactSchemas.AllotmentGrantRequested, organizers),
@@ -158,6 +178,17 @@ export const eventCatalogue = {
   DeliveryMethodChosen: decision(deliveryEventSchemas.DeliveryMethodChosen),
   NotificationRequested: decision(notificationsEventSchemas.NotificationRequested),
 
+  // Trust (domain/ticket/trust-events.ts), in the catalogue's `trust` stream: the keys tickets are signed with.
+  /** A desk asks for its ticket-signing key to be certified for the concerts it works. */
+  DeskKeyCertificationRequested: fact(trustFactSchemas.DeskKeyCertificationRequested, sellers),
+  DeskCertificateRevocationRequested: fact(trustFactSchemas.DeskCertificateRevocationRequested, organizers),
+  /** The sync server's public key, published at its start (once per key). */
+  AuthorityKeyPublished: decision(trustDecisionSchemas.AuthorityKeyPublished),
+  DeskKeyCertified: decision(trustDecisionSchemas.DeskKeyCertified),
+  DeskKeyCertificationRefused: decision(trustDecisionSchemas.DeskKeyCertificationRefused),
+  DeskCertificateRevoked: decision(trustDecisionSchemas.DeskCertificateRevoked),
+  DeskCertificateRevocationRefused: decision(trustDecisionSchemas.DeskCertificateRevocationRefused),
+
   FactQuarantined: {
     kind: 'record',
     v: 1,
@@ -185,10 +216,16 @@ export const concertFactTypes = [
   'AllotmentGrantRequested',
   'AllotmentPolicySet',
   'AllotmentReturnRequested',
+  'TicketsPrinted',
+  'TicketScanned',
+  'TicketScanAnnulled',
+  'SaleRefundRequested',
 ] as const satisfies readonly FactType[];
 export type ConcertFactType = (typeof concertFactTypes)[number];
+/** The facts of the catalogue's trust stream (keys and certificates). */
+export type TrustFactType = 'DeskKeyCertificationRequested' | 'DeskCertificateRevocationRequested';
 /** The facts of the order flow, in the orders database. */
-export type OrderFactType = Exclude<FactType, ConcertFactType>;
+export type OrderFactType = Exclude<FactType, ConcertFactType | TrustFactType>;
 
 /** The decisions of a concert's stream about the concert and its direct sales. */
 export const concertDecisionTypes = [
@@ -208,6 +245,13 @@ export const concertDecisionTypes = [
   'AllotmentRefused',
   'AllotmentReturned',
   'AllotmentLapsed',
+  'TicketEntered',
+  'TicketExited',
+  'TicketScanRefused',
+  'TicketScanAnnulmentAccepted',
+  'TicketScanAnnulmentRefused',
+  'SaleRefunded',
+  'SaleRefundRefused',
 ] as const satisfies readonly DecisionType[];
 export type ConcertDecisionType = (typeof concertDecisionTypes)[number];
 
@@ -225,6 +269,12 @@ type Schemas = typeof concertFactSchemas &
   typeof deliveryEventSchemas &
   typeof notificationsEventSchemas &
   typeof orderFlowSchemas &
+  typeof trustFactSchemas &
+  typeof trustDecisionSchemas &
+  typeof ticketPrintSchemas &
+  typeof ticketEventSchemas &
+  typeof gateFactSchemas &
+  typeof gateDecisionSchemas &
   typeof quarantineSchemas;
 export type DataOf<T extends EventType> = z.infer<Schemas[T]>;
 

@@ -12,6 +12,9 @@ import { paymentEventSchemas, paymentEventWriters } from '../payment/events';
 import { reservationEventSchemas, reservationEventWriters } from '../reservation/events';
 import { streamingEventSchemas, streamingEventWriters } from '../streaming/events';
 import { ticketEventSchemas, ticketEventWriters } from '../ticket/events';
+import { gateDecisionSchemas, gateEventWriters, gateFactSchemas } from '../ticket/gate-events';
+import { ticketPrintSchemas, ticketPrintWriters } from '../ticket/print-events';
+import { trustEventSchemas, trustEventWriters } from '../ticket/trust-events';
 import { usersEventSchemas, usersEventWriters } from '../users/events';
 import { eventCatalogue } from './catalogue';
 
@@ -40,6 +43,13 @@ const contexts: ContextEvents[] = [
   { context: 'Payment', schemas: paymentEventSchemas, writers: paymentEventWriters },
   { context: 'Finance', schemas: financeEventSchemas, writers: financeEventWriters },
   { context: 'Ticket', schemas: ticketEventSchemas, writers: ticketEventWriters },
+  {
+    context: 'Ticket',
+    schemas: { ...gateFactSchemas, ...gateDecisionSchemas },
+    writers: gateEventWriters,
+  },
+  { context: 'Ticket', schemas: ticketPrintSchemas, writers: ticketPrintWriters },
+  { context: 'Trust', schemas: trustEventSchemas, writers: trustEventWriters },
   { context: 'Delivery', schemas: deliveryEventSchemas, writers: deliveryEventWriters },
   { context: 'Users', schemas: usersEventSchemas, writers: usersEventWriters },
   { context: 'Notifications', schemas: notificationsEventSchemas, writers: notificationsEventWriters },

@@ -12,10 +12,23 @@ export const scanDirections = ['entry', 'exit'] as const;
 export type ScanDirection = (typeof scanDirections)[number];
 
 /** Why a scan was refused: shown on the scanner in one word and one line. */
-export const scanRefusals = ['already_used', 'wrong_concert', 'voided', 'not_found', 'not_inside'] as const;
+export const scanRefusals = [
+  'already_used',
+  'wrong_concert',
+  'voided',
+  'not_found',
+  'not_inside',
+  /** A provisional ticket (its sale pending) at a concert whose policy refuses them. */
+  'provisional',
+  /** A signed ticket scanned outside its validity window. */
+  'outside_window',
+] as const;
 export type ScanRefusal = (typeof scanRefusals)[number];
 
-/** What a scanner shows: `valid` lets a person in, `exited` lets them out, the rest are refusals. */
+/**
+ * What a scanner shows: `valid` lets a person in (amber when the ticket is provisional), `exited` lets them out, the
+ * rest are refusals. Codes that are no ticket (unreadable, forged) are shown but not recorded.
+ */
 export const scanVerdicts = ['valid', 'exited', ...scanRefusals] as const;
 export type ScanVerdict = (typeof scanVerdicts)[number];
 
@@ -26,6 +39,11 @@ export const gateEntrySchema = z.object({ gate, at: isoInstant });
 export type GateEntry = z.infer<typeof gateEntrySchema>;
 
 const scan = { scanId: id, ticketId: id, concertId: concertIdSchema, gate };
+/** The scanner that made the scan (its fact's device), on the gate's decisions: only it may annul the scan. */
+const byDevice = { deviceId: id.optional() };
+
+/** What a ticket's code says it is (domain/ticket/signing.ts): paid and confirmed, from a desk's block, or pending. */
+export const ticketKinds = ['confirmed', 'guaranteed', 'provisional'] as const;
 
 export const ticketEventSchemas = {
   TicketIssued: z.object({
@@ -50,11 +68,16 @@ export const ticketEventSchemas = {
     direction: z.enum(scanDirections),
     scannedAt: isoInstant,
     verdict: z.enum(scanVerdicts),
+    /** The code as scanned (signed: the authority takes a ticket it has not heard of yet as sold offline). */
+    code: z.string().min(1).max(2000).optional(),
+    /** What the code said the ticket is. */
+    kind: z.enum(ticketKinds).optional(),
   }),
-  TicketEntered: z.object({ ...scan, at: isoInstant }),
-  TicketExited: z.object({ ...scan, at: isoInstant }),
+  TicketEntered: z.object({ ...scan, ...byDevice, at: isoInstant }),
+  TicketExited: z.object({ ...scan, ...byDevice, at: isoInstant }),
   TicketScanRefused: z.object({
     ...scan,
+    ...byDevice,
     direction: z.enum(scanDirections),
     at: isoInstant,
     reason: z.enum(scanRefusals),

@@ -6,12 +6,18 @@
 // The same rule runs on the scanner (offline, against what it knows) and at the authority (against every gate).
 import { assertNever } from '../shared/decider';
 import type { GateEvent, ScanRefusal, ScanVerdict, TicketEventData } from './events';
-import type { TicketBook, TicketCommand } from './ticket';
+import type { Ticket, TicketCommand } from './ticket';
 
 type Scan = Extract<TicketCommand, { type: 'ScanTicket' }>['data'];
 
-export function judgeScan(scan: Scan, book: TicketBook): GateEvent {
+/** What the gate reads of the tickets (a TicketBook, or the authority's ledgers): where each is and whether valid. */
+export type GateTickets = {
+  tickets: { get(ticketId: string): Pick<Ticket, 'concertId' | 'status' | 'inside'> | undefined };
+};
+
+export function judgeScan(scan: Scan, book: GateTickets): GateEvent {
   const { scanId, ticketId, concertId, gate, direction, scannedAt: at } = scan;
+  const device = scan.deviceId === undefined ? {} : { deviceId: scan.deviceId };
   const refuse = (
     reason: ScanRefusal,
     detail: Partial<{ ticketConcertId: string; firstEntry: { gate: string; at: string } }> = {},
@@ -22,6 +28,7 @@ export function judgeScan(scan: Scan, book: TicketBook): GateEvent {
       ticketId,
       concertId,
       gate,
+      ...device,
       direction,
       at,
       reason,
@@ -32,7 +39,7 @@ export function judgeScan(scan: Scan, book: TicketBook): GateEvent {
   const ticket = book.tickets.get(ticketId);
   if (!ticket) return refuse('not_found');
   if (ticket.concertId !== concertId) return refuse('wrong_concert', { ticketConcertId: ticket.concertId });
-  const passage = { scanId, ticketId, concertId, gate, at };
+  const passage = { scanId, ticketId, concertId, gate, ...device, at };
   if (direction === 'exit') {
     if (!ticket.inside) return refuse('not_inside');
     return { type: 'TicketExited', data: passage };
@@ -60,11 +67,12 @@ type Scanned = { type: 'TicketScanned'; data: TicketEventData<'TicketScanned'> }
 
 /** The scanner's own fact: what it scanned and the verdict it showed, judged against what it knew offline. */
 export function scannedFact(scan: Scan, shown: GateEvent): Scanned {
-  return { type: 'TicketScanned', data: { ...scan, verdict: verdictOf(shown) } };
+  const { deviceId: _device, ...data } = scan;
+  return { type: 'TicketScanned', data: { ...data, verdict: verdictOf(shown) } };
 }
 
 /** The authority judges a scanner's fact again, against every gate's scans: the scanner's verdict is not an input. */
 export function scanCommand(fact: Scanned['data']): Extract<TicketCommand, { type: 'ScanTicket' }> {
-  const { verdict: _shown, ...scan } = fact;
+  const { verdict: _shown, code: _code, kind: _kind, ...scan } = fact;
   return { type: 'ScanTicket', data: scan };
 }

@@ -39,6 +39,8 @@ export type TicketCommand =
         gate: string;
         direction: ScanDirection;
         scannedAt: string;
+        /** The scanner (its fact's device): the gate's decision names it, and only it may annul the scan. */
+        deviceId?: string;
       };
     };
 

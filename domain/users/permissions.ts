@@ -39,6 +39,8 @@ const concertManagement = [
   // desks' blocks of seats for selling offline (the authority grants them from free seats)
   'AllotmentGrantRequested',
   'AllotmentPolicySet',
+  // withdrawing a desk's ticket-signing certificate (a lost or stolen desk)
+  'DeskCertificateRevocationRequested',
   // the concert's livestream
   'ScheduleLivestream',
   'StartLivestream',
@@ -79,9 +81,23 @@ const selling = [
 ] as const;
 
 /** Printing at the desk; emailing and shipping are the server's. */
-const delivering = ['PrintTicket', 'RecordPrintFailure', 'TicketPrinted', 'TicketPrintFailed'] as const;
+const delivering = [
+  'PrintTicket',
+  'RecordPrintFailure',
+  'TicketPrinted',
+  'TicketPrintFailed',
+  // a sale's tickets printed (or reprinted) with their signed codes
+  'TicketsPrinted',
+  // the desk's ticket-signing key, certified by the authority for the concerts it sells
+  'DeskKeyCertificationRequested',
+] as const;
 
-const refunding = ['RefundPayment', 'PaymentRefundRequested'] as const;
+const refunding = [
+  'RefundPayment',
+  'PaymentRefundRequested',
+  // a confirmed sale's tickets refunded at the desk: the authority voids them and frees their seats
+  'SaleRefundRequested',
+] as const;
 
 const cashDrawer = [
   'OpenShift',
@@ -102,7 +118,12 @@ const cashDrawer = [
 const resending = ['RetryNotification'] as const;
 
 /** The gate: a scan, as a command and as the device fact the scanner writes; entry and exit are what the scan decides. */
-const scanning = ['ScanTicket', 'TicketScanned'] as const;
+const scanning = [
+  'ScanTicket',
+  'TicketScanned',
+  // the scanner's own mistaken scan, within two minutes
+  'TicketScanAnnulled',
+] as const;
 
 /**
  * The rule set. Least privilege, one role per person: an admin runs the system (people, concerts) but does not sell or

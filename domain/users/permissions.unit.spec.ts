@@ -26,6 +26,9 @@ import { streamingCommandTypes } from '../streaming/streaming';
 import { streamingEventWriters } from '../streaming/events';
 import { ticketCommandTypes } from '../ticket/ticket';
 import { ticketEventWriters } from '../ticket/events';
+import { trustEventWriters } from '../ticket/trust-events';
+import { ticketPrintWriters } from '../ticket/print-events';
+import { gateEventWriters } from '../ticket/gate-events';
 import { roles, usersEventWriters } from './events';
 import { usersCommandTypes } from './users';
 import {
@@ -65,6 +68,9 @@ const eventWriters = [
   paymentEventWriters,
   financeEventWriters,
   ticketEventWriters,
+  ticketPrintWriters,
+  trustEventWriters,
+  gateEventWriters,
   deliveryEventWriters,
   usersEventWriters,
   notificationsEventWriters,
@@ -144,9 +150,11 @@ describe('the rule set', () => {
       'InitiatePayment',
       'RefundPayment',
       'PaymentRefundRequested',
+      'SaleRefundRequested',
       'CancelOrder',
       'PrintTicket',
       'TicketPrinted',
+      'TicketsPrinted',
       'OpenShift',
       'CloseShift',
       'RecordCashSale',
@@ -171,8 +179,9 @@ describe('the rule set', () => {
       });
   });
 
-  it('lets the scanner scan, and no one else', () => {
-    for (const action of ['ScanTicket', 'TicketScanned']) expect(rolesThatMay(action)).toEqual(['scanner']);
+  it('lets the scanner scan and annul its own scan, and no one else', () => {
+    for (const action of ['ScanTicket', 'TicketScanned', 'TicketScanAnnulled'])
+      expect(rolesThatMay(action)).toEqual(['scanner']);
   });
 
   it('grants the manager no command yet: the manager reads, and neither sells nor refunds', () => {

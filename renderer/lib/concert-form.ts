@@ -18,6 +18,8 @@ export type ConcertInput = {
   timezone: string;
   /** Minutes a reservation holds seats; empty: the box office's default. */
   holdMinutes: string;
+  /** What the gates do with a provisional ticket (its sale pending). */
+  provisionalAtGate: 'admit' | 'refuse';
   currency: string;
   levels: LevelInput[];
 };
@@ -34,6 +36,7 @@ export const emptyConcertInput = (timezone: string): ConcertInput => ({
   startsAt: '',
   timezone,
   holdMinutes: '',
+  provisionalAtGate: 'admit',
   currency: 'PLN',
   levels: [{ name: '', capacity: '', price: '' }],
 });
@@ -47,6 +50,7 @@ export function inputFromConcert(concert: ConcertView): ConcertInput {
     startsAt: isoToZoned(concert.startsAt, concert.timezone),
     timezone: concert.timezone,
     holdMinutes: concert.holdMinutes === undefined ? '' : String(concert.holdMinutes),
+    provisionalAtGate: concert.provisionalAtGate ?? 'admit',
     currency: concert.currency,
     levels: concert.levels.map((l) => ({
       name: l.name,
@@ -99,6 +103,8 @@ export function validateConcert(
     startsAt,
     timezone: input.timezone.trim(),
     ...(holdMinutes === undefined ? {} : { holdMinutes }),
+    // Admitting is the default: only a refusal is written, so a concert that never chose compares equal.
+    ...(input.provisionalAtGate === 'refuse' ? { provisionalAtGate: 'refuse' as const } : {}),
   };
   return { ok: true, value: { details, currency, levels } };
 }

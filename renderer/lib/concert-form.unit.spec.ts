@@ -11,6 +11,7 @@ const filled: ConcertInput = {
   startsAt: '2027-03-14T19:00',
   timezone: 'Europe/Warsaw',
   holdMinutes: '',
+  provisionalAtGate: 'admit',
   currency: 'pln',
   levels: [
     { name: 'Regular', capacity: '12000', price: '199' },
@@ -101,5 +102,14 @@ describe('the concert form', () => {
       '01KABCDEFGHJKMNPQRSTVWXYZ9',
     );
     expect(long).toMatch(/^[a-z0-9][a-z0-9-]{0,62}$/);
+  });
+});
+
+describe('the gates’ policy for provisional tickets', () => {
+  it('admits with a warning unless the organizer chooses to refuse, and only a refusal is written', () => {
+    const admit = validateConcert(filled);
+    expect(admit.ok && admit.value.details.provisionalAtGate).toBe(undefined);
+    const refuse = validateConcert({ ...filled, provisionalAtGate: 'refuse' });
+    expect(refuse.ok && refuse.value.details.provisionalAtGate).toBe('refuse');
   });
 });

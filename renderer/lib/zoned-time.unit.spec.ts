@@ -11,6 +11,12 @@ describe('venue time', () => {
     expect(zonedToIso('2027-03-14T19:00', 'UTC')).toBe('2027-03-14T19:00:00+00:00');
   });
 
+  it('keeps seconds, for a lapse a short while ahead', () => {
+    expect(zonedToIso('2027-06-27T20:00:30', 'Europe/Warsaw')).toBe('2027-06-27T20:00:30+02:00');
+    expect(isoToZoned('2027-06-27T18:00:30Z', 'Europe/Warsaw', true)).toBe('2027-06-27T20:00:30');
+    expect(zonedToIso('2027-06-27T20:00:3', 'Europe/Warsaw')).toBeUndefined();
+  });
+
   it('takes the offset after the change on the night clocks go back', () => {
     expect(zonedToIso('2027-10-31T12:00', 'Europe/Warsaw')).toBe('2027-10-31T12:00:00+01:00');
   });

@@ -16,9 +16,9 @@ import { Chip } from '../components/chip';
 import type { Tone } from '../components/chip';
 import { clockTime, concertDate } from '../components/format';
 import { useConcertLog } from '../components/use-concert-log';
-import { useDesk, useDeskStore } from '../components/use-desk';
+import { authorityClock, useDesk, useDeskStore, useNow } from '../components/use-desk';
 import { t } from '../i18n';
-import { zonedToIso } from '../lib/zoned-time';
+import { isoToZoned, zonedToIso } from '../lib/zoned-time';
 
 const choiceKey = 'stagedoor.allotments.concert';
 
@@ -546,6 +546,7 @@ function PolicyForm(props: {
           <input
             id={`${id}-lapse`}
             type="datetime-local"
+            step={1}
             value={lapse}
             onChange={(e) => setLapse(e.target.value)}
             aria-describedby={`${id}-lapse-hint`}
@@ -558,6 +559,7 @@ function PolicyForm(props: {
                 })
               : t('allotments.policyLapseVenue', { timezone: props.concert.timezone })}
           </small>
+          <BoxOfficeClock timeZone={props.concert.timezone} />
         </div>
         <div className="row">
           <button type="submit" className="primary" disabled={busy}>
@@ -566,6 +568,24 @@ function PolicyForm(props: {
         </div>
       </form>
     </section>
+  );
+}
+
+/**
+ * The box office's clock as this desk last heard it (its newest decision, plus the time since on a monotonic clock),
+ * in venue time to the second: a lapse is measured on that clock, and this desk's own may be a day off.
+ */
+function BoxOfficeClock(props: { timeZone: string }) {
+  const store = useDeskStore();
+  useNow(1000);
+  const clock = authorityClock(store);
+  if (!clock) return <small className="hint">{t('allotments.boxOfficeClockUnknown')}</small>;
+  const now = new Date(Date.parse(clock.lastAuthorityTime) + clock.monotonicElapsedMs).toISOString();
+  const venue = isoToZoned(now, props.timeZone, true);
+  return (
+    <small className="hint" data-testid="box-office-clock" data-time={now}>
+      {t('allotments.boxOfficeClock', { time: venue.replace('T', ' ') })}
+    </small>
   );
 }
 

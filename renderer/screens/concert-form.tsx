@@ -41,7 +41,7 @@ export function ConcertForm(props: {
   };
 
   const field = (
-    name: keyof Omit<ConcertInput, 'levels'>,
+    name: keyof Omit<ConcertInput, 'levels' | 'provisionalAtGate'>,
     label: string,
     extra: { type?: string; list?: string } = {},
   ) => (
@@ -87,6 +87,16 @@ export function ConcertForm(props: {
           {field('timezone', t('form.timezone'), { list: `${id}-timezones` })}
           {field('currency', t('form.currency'))}
           {field('holdMinutes', t('form.holdMinutes'), { type: 'number' })}
+          <label className="field">
+            <span>{t('form.provisionalAtGate')}</span>
+            <select
+              value={input.provisionalAtGate}
+              onChange={(e) => set({ provisionalAtGate: e.target.value === 'refuse' ? 'refuse' : 'admit' })}
+            >
+              <option value="admit">{t('form.provisionalAdmit')}</option>
+              <option value="refuse">{t('form.provisionalRefuse')}</option>
+            </select>
+          </label>
         </div>
         <datalist id={`${id}-timezones`}>
           {timezones.map((zone) => (

@@ -35,9 +35,10 @@ export function ConcertsScreen() {
     (concert: ConcertView) =>
     async ({ details, levels }: ValidConcert) => {
       const { concertId } = concert;
-      const detailsChanged = (Object.keys(details) as (keyof typeof details)[]).some(
-        (key) => details[key] !== concert[key],
-      );
+      // The gates' policy is written only when it refuses: admitting is also what a concert that never chose does.
+      const detailsChanged =
+        (Object.keys(details) as (keyof typeof details)[]).some((key) => details[key] !== concert[key]) ||
+        (details.provisionalAtGate ?? 'admit') !== (concert.provisionalAtGate ?? 'admit');
       const levelsChanged =
         JSON.stringify(levels) !==
         JSON.stringify(concert.levels.map(({ name, capacity, price }) => ({ name, capacity, price })));

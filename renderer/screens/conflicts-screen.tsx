@@ -1,6 +1,7 @@
 // The manager's conflict report: for one concert, everything the box office decided differently from what a desk
-// assumed, across all devices: the sales it rejected (who sold, both clocks, why, and how each was made good) and the
-// desks' seats that lapsed unsold. Sorted by either clock: a desk's clock may be wrong by a day, and both show.
+// assumed, across all devices: the sales it rejected (who sold, both clocks, why, and how each was made good), the
+// desks' seats that lapsed unsold, the orders' holds that expired unpaid, and the entries a gate let through that it
+// refused (a ticket used twice). Sorted by either clock: a desk's clock may be wrong by a day, and both show.
 import { useState } from 'react';
 import { projectConflicts } from '../../domain/desk/conflicts-view';
 import type { Conflict, ConflictOrder, ConflictOutcome } from '../../domain/desk/conflicts-view';
@@ -23,15 +24,16 @@ type Sort = { by: ConflictOrder; direction: Direction };
 
 export function ConflictsScreen() {
   const store = useDeskStore();
-  const { view } = useDesk();
+  const { view, orders } = useDesk();
   const concerts = knownConcerts(view.concerts);
   const [concert, choose] = useConcertChoice(choiceKey, concerts);
   // Newest first: what the manager looks at after a sync is what just came in.
   const [sort, setSort] = useState<Sort>({ by: 'authority', direction: 'descending' });
   const concertId = concert?.concertId;
+  // An expired hold's desk and staff are in the orders' CartConfirmed: read with the concert's events.
   const sorted = useConcertLog(
-    (docs) => (concertId ? projectConflicts(docs, concertId, sort.by) : []),
-    [concertId, sort.by],
+    (docs) => (concertId ? projectConflicts([...docs, ...store.orderDocs()], concertId, sort.by) : []),
+    [concertId, sort.by, orders],
   );
   const conflicts = sort.direction === 'ascending' ? sorted : [...sorted].reverse();
   const names = new Map([[store.device.deviceId, store.device.name]]);
@@ -56,7 +58,10 @@ export function ConflictsScreen() {
   const unsettled = rejected.filter(
     (c) => c.outcome.status === 'unsettled' || c.outcome.status === 'settling',
   ).length;
-  const lapsed = (conflicts?.length ?? 0) - rejected.length;
+  const lapsed = conflicts?.filter((c) => c.kind === 'lapsed_block').length ?? 0;
+  const gates = conflicts?.filter((c) => c.kind === 'gate_refusal').length ?? 0;
+  const expired = new Set(conflicts?.flatMap((c) => (c.kind === 'expired_hold' ? [c.reservationId] : [])))
+    .size;
 
   return (
     <div className="stack">
@@ -79,7 +84,7 @@ export function ConflictsScreen() {
           ) : (
             <>
               <p role="status" className="hint">
-                {t('conflicts.summary', { rejected: rejected.length, unsettled, lapsed })}
+                {t('conflicts.summary', { rejected: rejected.length, unsettled, lapsed, expired, gates })}
               </p>
               <table aria-labelledby="conflicts-table">
                 <thead>
@@ -122,7 +127,7 @@ function ConflictRow(props: {
   concerts: ConcertView[];
 }) {
   const { conflict } = props;
-  const outcome = conflict.kind === 'rejected_sale' ? conflict.outcome.status : 'lapsed';
+  const outcome = outcomeOf(conflict);
   return (
     <tr
       data-testid="conflict"
@@ -132,16 +137,7 @@ function ConflictRow(props: {
       data-outcome={outcome}
     >
       <th scope="row">
-        {conflict.kind === 'rejected_sale' ? (
-          <>
-            {t('conflicts.kind.rejected_sale')}
-            <div className="hint">
-              {t(conflict.claim === 'allotment' ? 'conflicts.claim.allotment' : 'conflicts.claim.pool')}
-            </div>
-          </>
-        ) : (
-          t('conflicts.kind.lapsed_block')
-        )}
+        <What conflict={conflict} />
       </th>
       <td>
         {conflict.deviceId === null ? (
@@ -150,31 +146,103 @@ function ConflictRow(props: {
           <DeskName deviceId={conflict.deviceId} names={props.names} />
         )}
       </td>
-      <td>{conflict.kind === 'rejected_sale' ? (conflict.userId ?? t('conflicts.unknown')) : '—'}</td>
+      <td>{conflict.kind === 'lapsed_block' ? '—' : (conflict.userId ?? t('conflicts.unknown'))}</td>
       <td>{conflict.level}</td>
       <td>{conflict.quantity}</td>
       <td>
         {conflict.deviceTime ? (
           <time dateTime={conflict.deviceTime}>{instant(conflict.deviceTime)}</time>
-        ) : conflict.kind === 'rejected_sale' ? (
-          t('conflicts.unknown')
-        ) : (
+        ) : conflict.kind === 'lapsed_block' ? (
           '—'
+        ) : (
+          t('conflicts.unknown')
         )}
       </td>
       <td>
         <time dateTime={conflict.authorityTime}>{instant(conflict.authorityTime)}</time>
       </td>
-      <td>{conflict.kind === 'rejected_sale' ? conflict.reason : t('conflicts.lapsedReason')}</td>
+      <td>{reasonOf(conflict)}</td>
       <td>
         {conflict.kind === 'rejected_sale' ? (
           <Outcome outcome={conflict.outcome} concerts={props.concerts} />
-        ) : (
+        ) : conflict.kind === 'lapsed_block' ? (
           <Chip tone="neutral" label={t('conflicts.backInPool')} />
+        ) : conflict.kind === 'expired_hold' ? (
+          <Chip tone="neutral" label={t('conflicts.expiredOutcome')} />
+        ) : (
+          <Chip tone="bad" label={t('conflicts.gateOutcome')} />
         )}
       </td>
     </tr>
   );
+}
+
+/** The outcome a row is found by (data-outcome). */
+function outcomeOf(conflict: Conflict): string {
+  switch (conflict.kind) {
+    case 'rejected_sale':
+      return conflict.outcome.status;
+    case 'lapsed_block':
+      return 'lapsed';
+    case 'expired_hold':
+      return 'expired';
+    case 'gate_refusal':
+      return 'let_through';
+  }
+}
+
+/** Why the box office decided as it did, in words. */
+function reasonOf(conflict: Conflict): string {
+  switch (conflict.kind) {
+    case 'rejected_sale':
+      return conflict.reason;
+    case 'lapsed_block':
+      return t('conflicts.lapsedReason');
+    case 'expired_hold':
+      return t('conflicts.expiredReason', { heldUntil: instant(conflict.heldUntil) });
+    case 'gate_refusal':
+      if (conflict.reason !== 'already_used') return t(`conflicts.gateReason.${conflict.reason}`);
+      return conflict.firstEntry
+        ? t('conflicts.gateReason.already_used', {
+            gate: conflict.firstEntry.gate,
+            time: instant(conflict.firstEntry.at),
+          })
+        : t('conflicts.gateReason.already_used_unknown');
+  }
+}
+
+/** What happened, with what tells it apart: what the desk told the buyer, the order, or the gate and ticket. */
+function What(props: { conflict: Conflict }) {
+  const { conflict } = props;
+  switch (conflict.kind) {
+    case 'rejected_sale':
+      return (
+        <>
+          {t('conflicts.kind.rejected_sale')}
+          <div className="hint">
+            {t(conflict.claim === 'allotment' ? 'conflicts.claim.allotment' : 'conflicts.claim.pool')}
+          </div>
+        </>
+      );
+    case 'lapsed_block':
+      return <>{t('conflicts.kind.lapsed_block')}</>;
+    case 'expired_hold':
+      return (
+        <>
+          {t('conflicts.kind.expired_hold')}
+          <div className="hint">{t('conflicts.order', { order: conflict.orderId })}</div>
+        </>
+      );
+    case 'gate_refusal':
+      return (
+        <>
+          {t('conflicts.kind.gate_refusal')}
+          <div className="hint">
+            {t('conflicts.gate', { gate: conflict.gate, ticket: conflict.ticketId })}
+          </div>
+        </>
+      );
+  }
 }
 
 function Outcome(props: { outcome: ConflictOutcome; concerts: ConcertView[] }) {

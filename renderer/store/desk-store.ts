@@ -40,6 +40,10 @@ export type DeskStore = {
   record: <T extends FactType>(type: T, data: (id: string) => DataOf<T>) => Promise<FactDoc<T>>;
   /** The concerts' events this desk holds (what `view` is projected from): read again when `view` changes. */
   concertDocs: () => Iterable<AnyEventDoc>;
+  /** The orders' events this desk holds (what `orders` is projected from): read again when `orders` changes. */
+  orderDocs: () => Iterable<AnyEventDoc>;
+  /** Every event this desk holds, of every database (the catalogue's trust events among them). */
+  allDocs: () => Iterable<AnyEventDoc>;
   /**
    * Resolves once the snapshot shows every fact recorded so far: a screen that decides on what it shows (a cart)
    * waits for it before it takes the next key, so a quick second change is decided on the first one's result.
@@ -263,6 +267,8 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     },
     getSnapshot: () => snapshot,
     concertDocs: () => deskDocs.values(),
+    orderDocs: () => orderDocs.values(),
+    allDocs: () => docs.values(),
     shown: () =>
       !deskChanged && !ordersChanged && !ordersDue && scheduled === undefined
         ? Promise.resolve()

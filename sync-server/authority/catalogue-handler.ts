@@ -1,6 +1,7 @@
 // The catalogue's follower: a concert is asked for in the catalogue (its database does not exist yet), so the
 // authority provisions the concert's database and copies the request into it verbatim, where the concert's own
-// authority decides it. Copying an immutable document is idempotent: a second copy is a 409.
+// authority decides it. Copying an immutable document is idempotent: a second copy is a 409. The catalogue also holds
+// the trust stream (keys that sign tickets): its facts and decisions go to the trust authority (trust.ts).
 import type { Logger } from 'pino';
 import { concertDatabase } from '../../domain/authority/concert-authority';
 import { parseEventDoc } from '../../domain/events/catalogue';
@@ -9,22 +10,31 @@ import type { Couch, Doc } from '../store/couch';
 import type { BatchHandler, Change } from './follower';
 import type { Metrics } from './metrics';
 import { quarantineDoc } from './quarantine';
+import { isTrustDoc } from './trust';
+import type { TrustAuthority } from './trust';
 
 export function catalogueHandler(options: {
   couch: Couch;
   logger: Logger;
   metrics: Metrics;
   onConcertDatabase: (dbName: string, concertId: string) => void;
+  /** Decides the trust stream; without it (benchmarks) trust facts wait undecided. */
+  trust?: TrustAuthority;
 }): BatchHandler {
   const { couch, logger, metrics } = options;
   const db = couch.server.use<Doc>(catalogueDb);
   return {
-    load: () => Promise.resolve('continue' as const),
+    load: () => options.trust?.load() ?? Promise.resolve('continue' as const),
     async handle(changes: Change[]) {
       const bad: Doc[] = [];
+      const trustDocs: Doc[] = [];
       const at = new Date().toISOString();
       for (const { id, doc, deleted } of changes) {
         if (deleted || !doc || id.startsWith('_design/') || id.startsWith('quarantine:')) continue;
+        if (isTrustDoc(doc)) {
+          trustDocs.push(doc);
+          continue;
+        }
         const parsed = parseEventDoc(doc);
         if (!parsed.ok) {
           bad.push(quarantineDoc(catalogueDb, { id, reason: parsed.reason, type: parsed.type }, at));
@@ -49,7 +59,7 @@ export function catalogueHandler(options: {
         metrics.quarantined.inc({ concert: 'catalogue' }, bad.length);
         logger.warn({ count: bad.length }, 'quarantined catalogue documents');
       }
-      return 'continue';
+      return trustDocs.length > 0 && options.trust ? options.trust.handle(trustDocs) : 'continue';
     },
   };
 }

@@ -14,6 +14,8 @@ import { startFollower } from './follower';
 import type { Follower } from './follower';
 import type { Metrics } from './metrics';
 import { ordersHandler } from './orders-handler';
+import { trustAuthority } from './trust';
+import type { AuthorityKey } from './trust';
 
 export type AuthorityOptions = {
   couch: Couch;
@@ -32,6 +34,8 @@ export type AuthorityOptions = {
   orderSweepMs?: number;
   /** Test hook: the process kills itself right after appending an order decision of this type. */
   crashAfterDecision?: string;
+  /** The key tickets and desk certificates are signed with; without it trust facts wait (benchmarks). */
+  trustKey?: AuthorityKey;
 };
 
 export type ConcertStatus = {
@@ -91,6 +95,28 @@ export function startAuthority(options: AuthorityOptions): Authority {
     workers.set(dbName, entry);
   };
 
+  /** A concert's status from the authority this process runs for it, when it holds its lease and is caught up. */
+  const knownConcert = (concertId: string) => {
+    const worker = workers.get(`${concertDbPrefix}${concertId}`);
+    if (!worker?.follower.leaseHeld || !worker.follower.caughtUp) return undefined;
+    const { status } = worker.handler.state.concert;
+    return status === 'none'
+      ? undefined
+      : status === 'cancelled'
+        ? ('cancelled' as const)
+        : ('active' as const);
+  };
+  const trust = options.trustKey
+    ? trustAuthority({
+        couch,
+        authorityId,
+        key: options.trustKey,
+        logger: logger.child({ scope: 'trust' }),
+        metrics,
+        ...(now ? { now } : {}),
+        knownConcert,
+      })
+    : undefined;
   const catalogue = startFollower({
     couch,
     dbName: catalogueDb,
@@ -98,7 +124,13 @@ export function startAuthority(options: AuthorityOptions): Authority {
     logger: logger.child({ scope: 'catalogue' }),
     leaseTtlMs,
     batchSize,
-    handler: catalogueHandler({ couch, logger, metrics, onConcertDatabase: follow }),
+    handler: catalogueHandler({
+      couch,
+      logger,
+      metrics,
+      onConcertDatabase: follow,
+      ...(trust ? { trust } : {}),
+    }),
   });
 
   const ordersLog = logger.child({ scope: 'orders' });

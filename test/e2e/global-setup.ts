@@ -26,6 +26,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const server = await startSyncServer(
     loadConfig({
       COUCHDB_URL: store.url,
+      STAGEDOOR_DATA: dataDir,
       PORT: '0',
       SEED_DEMO: '0',
       LOG_LEVEL: 'info',

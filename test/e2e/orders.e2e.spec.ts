@@ -2,6 +2,7 @@
 // cash, tickets and invoice; a cart survives a reload; a hold that lapses shows as expired and the cart can be
 // confirmed again. The global setup runs the authorities' clock fast with one-minute holds (see global-setup.ts).
 import { expect, test } from './fixtures';
+import { ConflictsPage } from './pages/allotments-page';
 
 test('a cart of three lines for two concerts, emailed, paid in cash, reaches tickets issued and invoiced', async ({
   openDesk,
@@ -102,4 +103,19 @@ test('a hold that lapses shows the order as expired, and the same cart can be co
   await orders.find(first.toLowerCase());
   await expect(orders.page.getByTestId('order-number')).toHaveText(first);
   await orders.expectStep('expired');
+
+  // The box office ended the hold, not the desk: the desk's own conflict list and the manager's report show it.
+  await desk.openSell();
+  const expiredHere = desk.page.locator('[data-testid="desk-conflict"][data-kind="expired"]');
+  await expect(expiredHere).toHaveCount(1);
+  await expect(expiredHere).toContainText(`2 "Nave" seats for order ${first}`);
+  const manager = await new ConflictsPage(desk.page).open();
+  await manager.chooseConcert(concert);
+  const expired = manager.of('expired_hold', await desk.deviceId());
+  await expect(expired).toHaveCount(1);
+  await expect(expired).toHaveAttribute('data-outcome', 'expired');
+  await expect(expired).toContainText(`Order ${first}`);
+  // The desk's clock when it confirmed the order, and the box office's when the hold ran out.
+  await expect(expired.locator('time')).toHaveCount(2);
+  await expect(manager.rows()).toHaveCount(1);
 });

@@ -32,7 +32,14 @@ export function useSpecStore(): SpecStore {
       return started();
     },
     syncServer(env = {}) {
-      const server = spawnSyncServer({ COUCHDB_URL: started().url, LEASE_TTL_MS: '1500', ...env });
+      // The authority's signing key is kept beside the store's credentials, not in the working copy's .stagedoor.
+      const { url, dataDir } = started();
+      const server = spawnSyncServer({
+        COUCHDB_URL: url,
+        STAGEDOOR_DATA: dataDir,
+        LEASE_TTL_MS: '1500',
+        ...env,
+      });
       running.push(server);
       return server;
     },

@@ -23,7 +23,7 @@ export type PolicyInput = {
   perLevel: Record<string, number>;
   /** Desk ids: ticked when the desk is listed, typed otherwise. */
   desks: string[];
-  /** The venue's wall clock, as the datetime-local input takes it. */
+  /** The venue's wall clock, as the datetime-local input takes it (to the minute, or to the second). */
   lapsesAt?: string;
 };
 
@@ -102,10 +102,31 @@ export class AllotmentsPage {
     return row;
   }
 
-  async expectBlock(deviceId: string, level: string, figures: BlockFigures): Promise<void> {
+  async expectBlock(
+    deviceId: string,
+    level: string,
+    figures: BlockFigures,
+    options: { timeout?: number } = {},
+  ): Promise<void> {
     const row = this.block(deviceId, level);
     for (const [name, value] of Object.entries(figures))
-      await expect(row).toHaveAttribute(`data-${name}`, String(value), { timeout: 15_000 });
+      await expect(row).toHaveAttribute(`data-${name}`, String(value), {
+        timeout: options.timeout ?? 15_000,
+      });
+  }
+
+  /**
+   * The box office's clock as this desk last heard it (the policy form shows it): what a lapse is measured on. The
+   * e2e servers run it faster than real time, so it is read, never assumed.
+   */
+  async boxOfficeClock(): Promise<Date> {
+    const clock = this.page
+      .getByRole('region', { name: 'Offline-ready desks' })
+      .getByTestId('box-office-clock');
+    await expect(clock).toBeVisible({ timeout: 15_000 });
+    const time = await clock.getAttribute('data-time');
+    if (!time) throw new Error('the Allotments screen shows no box office clock');
+    return new Date(time);
   }
 
   async expectFree(level: string, free: number): Promise<void> {
@@ -113,7 +134,7 @@ export class AllotmentsPage {
   }
 }
 
-export type ConflictOutcome = 'unsettled' | 'settling' | 'cash_refund' | 'exchange' | 'lapsed';
+export type ConflictOutcome = 'unsettled' | 'settling' | 'cash_refund' | 'exchange' | 'lapsed' | 'expired';
 
 export class ConflictsPage {
   constructor(readonly page: Page) {}
@@ -131,8 +152,8 @@ export class ConflictsPage {
     return this.page.getByTestId('conflict');
   }
 
-  /** The rejected sales of a desk, or its lapsed seats. */
-  of(kind: 'rejected_sale' | 'lapsed_block', deviceId: string): Locator {
+  /** The rejected sales of a desk, its lapsed seats, or the expired holds of the orders it confirmed. */
+  of(kind: 'rejected_sale' | 'lapsed_block' | 'expired_hold', deviceId: string): Locator {
     return this.page.locator(`[data-testid="conflict"][data-kind="${kind}"][data-device-id="${deviceId}"]`);
   }
 

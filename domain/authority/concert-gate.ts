@@ -1,0 +1,263 @@
+// The gate in a concert's stream: every gate's scans put in one order, so the first valid entry wins and a ticket used
+// at two gates offline is caught (refused `already_used`, naming where and when it went in); a scanner's own mistaken
+// scan annulled within two minutes; a confirmed sale refunded, its tickets voided and its seats back to the pool.
+// Pure: the concert authority brings the clock; its ledgers grow in place (see concert-authority.ts).
+import type { ConcertState } from '../concert/concert';
+import type { DataOf, DecisionType, FactDoc } from '../events/catalogue';
+import { saleOrderIdFor, saleReservationIdFor, ticketIdsFor } from '../order/order';
+import { assertNever } from '../shared/decider';
+import type { GateEntry, ScanRefusal } from '../ticket/events';
+import { scanRefusals } from '../ticket/events';
+import { judgeScan } from '../ticket/gate';
+import { annulWindowMs } from '../ticket/gate-events';
+import type { AnnulRefusal, RefundRefusal } from '../ticket/gate-events';
+
+/** A map the authority owns, or a batch's tentative layer over it. */
+export type Ledger<V> = { get(key: string): V | undefined; set(key: string, value: V): unknown };
+
+/** A ticket as the gate knows it: from a sale allocated or an order's tickets issued. */
+export type GateTicket = {
+  ticketId: string;
+  concertId: string;
+  level: string;
+  orderId: string;
+  status: 'valid' | 'voided';
+};
+
+/** One scan the gate decided, with what an annulment needs to undo it. */
+export type Passage = {
+  scanId: string;
+  ticketId: string;
+  /** The scanner that made it (the only one that may annul it). */
+  deviceId: string | undefined;
+  gate: string;
+  /** The scanner's clock at the scan. */
+  at: string;
+  outcome: 'entered' | 'exited' | 'refused';
+  /** Where the ticket was before this scan, and the scan that put it there. */
+  before: GateEntry | null;
+  previous: string | undefined;
+  annulled: boolean;
+};
+
+export type GateBook = {
+  tickets: Ledger<GateTicket>;
+  /** Each ticket's entry since its last exit (null: outside), also for a ticket sold offline not heard of yet. */
+  inside: Ledger<GateEntry | null>;
+  /** Each ticket's latest passage in or out (scan id). */
+  latest: Ledger<string | undefined>;
+  passages: Ledger<Passage>;
+};
+
+export const initialGateBook = (): GateBook => ({
+  tickets: new Map(),
+  inside: new Map(),
+  latest: new Map(),
+  passages: new Map(),
+});
+
+function layered<V>(base: Ledger<V>): Ledger<V> {
+  const changed = new Map<string, V>();
+  return {
+    get: (key) => (changed.has(key) ? changed.get(key) : base.get(key)),
+    set: (key, value) => changed.set(key, value),
+  };
+}
+
+/** The book with a batch's changes kept apart from the base's (an append that loses leaves the base as written). */
+export const tentativeGateBook = (base: GateBook): GateBook => ({
+  tickets: layered(base.tickets),
+  inside: layered(base.inside),
+  latest: layered(base.latest),
+  passages: layered(base.passages),
+});
+
+export const gateFactTypes = ['TicketScanned', 'TicketScanAnnulled', 'SaleRefundRequested'] as const;
+export type GateFactType = (typeof gateFactTypes)[number];
+export const gateDecisionTypes = [
+  'TicketEntered',
+  'TicketExited',
+  'TicketScanRefused',
+  'TicketScanAnnulmentAccepted',
+  'TicketScanAnnulmentRefused',
+  'SaleRefunded',
+  'SaleRefundRefused',
+] as const;
+export type GateDecisionType = (typeof gateDecisionTypes)[number];
+export type GateDecision = { [K in GateDecisionType]: { type: K; data: DataOf<K> } }[GateDecisionType];
+
+export const isGateFact = (fact: { type: string }): fact is FactDoc<GateFactType> =>
+  (gateFactTypes as readonly string[]).includes(fact.type);
+export const isGateDecision = <D extends { type: string }>(
+  doc: D,
+): doc is Extract<D, { type: GateDecisionType }> =>
+  (gateDecisionTypes as readonly string[]).includes(doc.type);
+
+/** The gate's decision for a fact; `now` is the authority's clock (a refund's time). */
+export function decideGateFact(fact: FactDoc<GateFactType>, gate: GateBook, now: string): GateDecision {
+  switch (fact.type) {
+    case 'TicketScanned':
+      return decideScan(fact, gate);
+    case 'TicketScanAnnulled':
+      return decideAnnulment(fact, gate);
+    case 'SaleRefundRequested':
+      return decideRefund(fact, gate, now);
+    default:
+      return assertNever(fact);
+  }
+}
+
+const isRefusal = (verdict: string): verdict is ScanRefusal =>
+  (scanRefusals as readonly string[]).includes(verdict);
+
+/**
+ * A scan the scanner let through is judged again against every gate's scans, in the authority's order. A scan the
+ * scanner turned away stays a refusal (nobody went in or out). A signed code the scanner verified vouches for a
+ * ticket the authority has not heard of yet: it was sold offline, and its sale comes later.
+ */
+function decideScan(fact: FactDoc<'TicketScanned'>, gate: GateBook): GateDecision {
+  const { verdict, code, kind: _kind, ...scan } = fact.data;
+  const deviceId = fact.meta.deviceId;
+  if (isRefusal(verdict)) {
+    const { scanId, ticketId, concertId, direction, scannedAt: at } = scan;
+    const data = { scanId, ticketId, concertId, gate: scan.gate, deviceId, direction, at, reason: verdict };
+    return { type: 'TicketScanRefused', data: { ...data, ticketConcertId: null, firstEntry: null } };
+  }
+  const known = gate.tickets.get(scan.ticketId);
+  const ticket =
+    known ?? (code === undefined ? undefined : { concertId: scan.concertId, status: 'valid' as const });
+  return judgeScan(
+    { ...scan, deviceId },
+    {
+      tickets: {
+        get: (ticketId) => (ticket ? { ...ticket, inside: gate.inside.get(ticketId) ?? null } : undefined),
+      },
+    },
+  );
+}
+
+const annulMessages: Record<AnnulRefusal, string> = {
+  unknown_scan: 'This scan is not known: it was not recorded, or not for this ticket.',
+  not_own_scan: 'Only the scanner that made a scan can annul it.',
+  too_late: 'A scan can be annulled within two minutes only.',
+  superseded: 'The ticket was scanned again since: annul the latest scan first.',
+  already_annulled: 'This scan was annulled already.',
+};
+
+function decideAnnulment(fact: FactDoc<'TicketScanAnnulled'>, gate: GateBook): GateDecision {
+  const { annulledAt, ...annul } = fact.data;
+  const passage = gate.passages.get(annul.scanId);
+  const refuse = (code: AnnulRefusal): GateDecision => ({
+    type: 'TicketScanAnnulmentRefused',
+    data: { ...annul, code, message: annulMessages[code] },
+  });
+  if (!passage || passage.ticketId !== annul.ticketId) return refuse('unknown_scan');
+  if (passage.deviceId !== fact.meta.deviceId) return refuse('not_own_scan');
+  if (passage.annulled) return refuse('already_annulled');
+  if (Date.parse(annulledAt) - Date.parse(passage.at) > annulWindowMs) return refuse('too_late');
+  const moved = passage.outcome !== 'refused';
+  if (moved && gate.latest.get(passage.ticketId) !== passage.scanId) return refuse('superseded');
+  const inside = moved ? passage.before : (gate.inside.get(passage.ticketId) ?? null);
+  const data = { ...annul, gate: passage.gate, deviceId: fact.meta.deviceId, inside };
+  return { type: 'TicketScanAnnulmentAccepted', data };
+}
+
+const refundMessages: Record<RefundRefusal, string> = {
+  unknown_sale: 'This concert has no confirmed sale with these tickets.',
+  not_of_sale: 'Some of these tickets are not this sale’s, or are named twice.',
+  already_refunded: 'Some of these tickets are refunded or voided already.',
+};
+
+function decideRefund(fact: FactDoc<'SaleRefundRequested'>, gate: GateBook, now: string): GateDecision {
+  const { refundId, saleId, concertId, ticketIds, amount, currency } = fact.data;
+  const refuse = (code: RefundRefusal): GateDecision => ({
+    type: 'SaleRefundRefused',
+    data: { refundId, saleId, concertId, code, message: refundMessages[code] },
+  });
+  const orderId = saleOrderIdFor(saleId);
+  const tickets = ticketIds.map((id) => gate.tickets.get(id));
+  const [first] = tickets;
+  if (!tickets.some((t) => t?.orderId === orderId)) return refuse('unknown_sale');
+  if (!first || new Set(ticketIds).size !== ticketIds.length || tickets.some((t) => t?.orderId !== orderId))
+    return refuse('not_of_sale');
+  if (tickets.some((t) => t?.status === 'voided')) return refuse('already_refunded');
+  const deviceId = fact.meta.deviceId;
+  const data = { refundId, saleId, concertId, level: first.level, ticketIds, amount, currency, deviceId };
+  return { type: 'SaleRefunded', data: { ...data, refundedAt: now } };
+}
+
+/** A decision of the stream, folded into the gate's book in place. */
+/** A decision as the gate folds it: a stream's document, or one a scanner made up locally. */
+export type AnyDecision = { [K in DecisionType]: { type: K; data: DataOf<K> } }[DecisionType];
+
+export function evolveGate(gate: GateBook, doc: AnyDecision): void {
+  switch (doc.type) {
+    case 'SeatsAllocated': {
+      const { saleId, concertId, level, quantity } = doc.data;
+      const orderId = saleOrderIdFor(saleId);
+      for (const ticketId of ticketIdsFor(saleReservationIdFor(saleId), quantity))
+        issue(gate, { ticketId, concertId, level, orderId, status: 'valid' });
+      return;
+    }
+    case 'TicketsIssued':
+      for (const { ticketId, concertId, level, orderId } of doc.data.tickets)
+        issue(gate, { ticketId, concertId, level, orderId, status: 'valid' });
+      return;
+    case 'TicketEntered':
+    case 'TicketExited':
+    case 'TicketScanRefused': {
+      const { scanId, ticketId, gate: at, deviceId } = doc.data;
+      const before = gate.inside.get(ticketId) ?? null;
+      const outcome =
+        doc.type === 'TicketEntered' ? 'entered' : doc.type === 'TicketExited' ? 'exited' : 'refused';
+      const previous = gate.latest.get(ticketId);
+      gate.passages.set(scanId, {
+        scanId,
+        ticketId,
+        deviceId,
+        gate: at,
+        at: doc.data.at,
+        outcome,
+        before,
+        previous,
+        annulled: false,
+      });
+      if (outcome === 'refused') return;
+      gate.latest.set(ticketId, scanId);
+      gate.inside.set(ticketId, outcome === 'entered' ? { gate: at, at: doc.data.at } : null);
+      return;
+    }
+    case 'TicketScanAnnulmentAccepted': {
+      const passage = gate.passages.get(doc.data.scanId);
+      if (!passage) return;
+      gate.passages.set(passage.scanId, { ...passage, annulled: true });
+      if (passage.outcome === 'refused') return;
+      gate.inside.set(passage.ticketId, doc.data.inside);
+      gate.latest.set(passage.ticketId, passage.previous);
+      return;
+    }
+    case 'SaleRefunded':
+      for (const ticketId of doc.data.ticketIds) {
+        const ticket = gate.tickets.get(ticketId);
+        if (ticket) gate.tickets.set(ticketId, { ...ticket, status: 'voided' });
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+/** Issued once: a sale's tickets come again with its order's TicketsIssued, and keep their state. */
+function issue(gate: GateBook, ticket: GateTicket): void {
+  if (!gate.tickets.get(ticket.ticketId)) gate.tickets.set(ticket.ticketId, ticket);
+}
+
+/** The concert after a gate decision: a refund gives its seats back to the level's free seats. */
+export function evolveGateSeats(concert: ConcertState, decision: GateDecision): ConcertState {
+  if (decision.type !== 'SaleRefunded' || concert.status === 'none') return concert;
+  const { level, ticketIds } = decision.data;
+  const levels = concert.levels.map((l) =>
+    l.name === level ? { ...l, allocated: Math.max(0, l.allocated - ticketIds.length) } : l,
+  );
+  return { ...concert, levels };
+}

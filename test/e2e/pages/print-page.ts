@@ -1,0 +1,62 @@
+// Page model of printing at a desk: the signing key's status, and a sale's "Print tickets" / "Reprint" action, which
+// in the browser build downloads the tickets' PDF.
+import { readFile } from 'node:fs/promises';
+import { expect } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { readTicketPdf } from '../../support/ticket-pdf-reader';
+import type { ReadTicketPdf } from '../../support/ticket-pdf-reader';
+
+export class PrintPage {
+  constructor(readonly page: Page) {}
+
+  signingStatus(): Locator {
+    return this.page.getByTestId('signing-status');
+  }
+
+  /** Waits until this desk holds a certificate for its key (asked for and answered while it is online). */
+  async expectCertified(): Promise<void> {
+    await expect(this.signingStatus()).toHaveAttribute('data-certified', 'yes', { timeout: 30_000 });
+    await expect(this.signingStatus()).toContainText('This desk signs tickets for');
+  }
+
+  /**
+   * Makes the page believe it runs in the desktop shell from its next load on: a `window.stagedoor.printPdf` that
+   * keeps the PDFs it is given (the OS printer's side is electron/print-pdf.ts, tested on its own).
+   */
+  async standInForTheShell(): Promise<void> {
+    await this.page.addInitScript(() => {
+      const printed: number[][] = [];
+      Object.assign(window, {
+        stagedoorPrinted: printed,
+        stagedoor: {
+          printPdf: (pdf: Uint8Array) => {
+            printed.push(Array.from(pdf));
+            return Promise.resolve({ printed: true, silent: true });
+          },
+        },
+      });
+    });
+  }
+
+  /** The PDFs the shell's stand-in was given to print, read back. */
+  async printedThroughTheShell(): Promise<ReadTicketPdf[]> {
+    const printed = await this.page.evaluate(
+      () => (window as Window & { stagedoorPrinted?: number[][] }).stagedoorPrinted ?? [],
+    );
+    return Promise.all(printed.map((bytes) => readTicketPdf(new Uint8Array(bytes))));
+  }
+
+  /** Prints a sale's tickets (the newest sale unless told) and reads the PDF it downloads. */
+  async print(
+    sale: Locator = this.page.getByTestId('sale').first(),
+  ): Promise<{ pdf: ReadTicketPdf; outcome: Locator }> {
+    const button = sale.getByTestId('print-tickets');
+    const download = this.page.waitForEvent('download');
+    await button.click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^tickets-[0-9A-Z]{26}\.pdf$/);
+    const path = await file.path();
+    const pdf = await readTicketPdf(new Uint8Array(await readFile(path)));
+    return { pdf, outcome: sale.getByTestId('print-outcome') };
+  }
+}
