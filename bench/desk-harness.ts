@@ -6,6 +6,7 @@
 // Baselines run through the same browser, proxy and store, in the same run and interleaved with or bracketing the
 // measurement, on databases the authority never follows: it learns of concerts through the catalogue (as it does
 // in production) and does not list the store's databases, so a baseline is the transport alone.
+import { userDirectory } from '../sync-server/people/directory';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +77,8 @@ export async function startDeskStack(
     batchSize: 1000,
     discoveryIntervalMs: 24 * 3600_000,
   });
-  const app = buildHttpServer({ couch, authority, metrics, logger, rendererDir });
+  const directory = userDirectory({ couch, authorityId: 'bench', logger });
+  const app = buildHttpServer({ couch, authority, metrics, logger, rendererDir, directory });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
