@@ -6,6 +6,7 @@
 // Baselines run through the same browser, proxy and store, in the same run and interleaved with or bracketing the
 // measurement, on databases the authority never follows: it learns of concerts through the catalogue (as it does
 // in production) and does not list the store's databases, so a baseline is the transport alone.
+import { loadAuthorityKey } from '../sync-server/authority/trust';
 import { userDirectory } from '../sync-server/people/directory';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -76,6 +77,8 @@ export async function startDeskStack(
     metrics,
     batchSize: 1000,
     discoveryIntervalMs: 24 * 3600_000,
+    // As in production: desks ask for their key's certificate when online, and the authority answers.
+    trustKey: await loadAuthorityKey(store.dataDir, logger),
   });
   const directory = userDirectory({ couch, authorityId: 'bench', logger });
   const app = buildHttpServer({ couch, authority, metrics, logger, rendererDir, directory });
