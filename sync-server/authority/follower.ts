@@ -29,6 +29,8 @@ export type FollowerOptions = {
   leaseTtlMs: number;
   batchSize: number;
   onLag?: (pending: number) => void;
+  /** Looks at each batch before the handler: what it leaves out is not the handler's (e.g. a revoked device's). */
+  screen?: (changes: Change[]) => Promise<Change[]>;
 };
 
 export type Follower = { stop: () => Promise<void>; readonly leaseHeld: boolean; readonly caughtUp: boolean };
@@ -60,10 +62,8 @@ export function startFollower(options: FollowerOptions): Follower {
       caughtUp = response.results.length < batchSize;
       // With a backlog, read the next batch while this one is decided and written.
       if (!caughtUp) next = read(response.last_seq, false, session.signal);
-      if (
-        response.results.length > 0 &&
-        (await handler.handle(response.results, session.signal)) === 'rewind'
-      ) {
+      const results = options.screen ? await options.screen(response.results) : response.results;
+      if (results.length > 0 && (await handler.handle(results, session.signal)) === 'rewind') {
         logger.warn('reading the feed again from the start');
         since = 0;
         await checkpoint.save(since);

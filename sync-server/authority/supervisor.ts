@@ -1,6 +1,8 @@
 // Runs one leased follower for the catalogue, one for the orders database (the order process) and one per concert
 // database, discovering new concert databases as the catalogue provisions them and by listing the store (another
 // instance may have provisioned them).
+import { revokedDevicesScreen } from './revocations';
+import type { Change } from '../store/couch';
 import type { Logger } from 'pino';
 import { defaultOrderSettings } from '../../domain/authority/order-authority';
 import type { OrderSettings } from '../../domain/authority/order-authority';
@@ -60,6 +62,9 @@ export function startAuthority(options: AuthorityOptions): Authority {
   const batchSize = options.batchSize ?? 1000;
   const workers = new Map<string, { follower: Follower; handler: ConcertHandler; lag: number }>();
   let stopped = false;
+  // A revoked device's facts that arrive later are quarantined in every database, before any handler decides them.
+  const revoked = revokedDevicesScreen({ couch, logger, metrics });
+  const screenOf = (dbName: string) => (changes: Change[]) => revoked(dbName, changes);
 
   const follow = (dbName: string): void => {
     if (stopped || workers.has(dbName)) return;
@@ -86,6 +91,7 @@ export function startAuthority(options: AuthorityOptions): Authority {
         logger: log,
         leaseTtlMs,
         batchSize,
+        screen: screenOf(dbName),
         onLag: (pending) => {
           entry.lag = pending;
           metrics.lag.set({ concert: concertId }, pending);
@@ -124,6 +130,7 @@ export function startAuthority(options: AuthorityOptions): Authority {
     logger: logger.child({ scope: 'catalogue' }),
     leaseTtlMs,
     batchSize,
+    screen: screenOf(catalogueDb),
     handler: catalogueHandler({
       couch,
       logger,
@@ -152,6 +159,7 @@ export function startAuthority(options: AuthorityOptions): Authority {
     leaseTtlMs,
     batchSize,
     handler: orders,
+    screen: screenOf(ordersDatabase),
     onLag: (pending) => metrics.lag.set({ concert: 'orders' }, pending),
   });
 

@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roles } from '../../domain/users/events';
 import { loadConfig } from '../../sync-server/config';
 import { maxFailures } from '../../sync-server/people/sessions';
-import { authorityDb, catalogueDb } from '../../sync-server/store/couch';
+import { authorityDb, catalogueDb, createAll, getDoc } from '../../sync-server/store/couch';
+import type { Doc } from '../../sync-server/store/couch';
 import { startSyncServer } from '../../sync-server/sync-server';
 import type { SyncServer } from '../../sync-server/sync-server';
-import { startTestStore } from '../support/store';
+import { readStream, saleFact, setUpConcert, startTestStore, waitFor } from '../support/store';
 import type { TestStore } from '../support/store';
 
 const adminPassword = 'first-admin-password-42';
@@ -219,6 +220,28 @@ describe('devices', () => {
     const listed = (await call('GET', '/api/devices', adminToken)).body as unknown as { deviceId: string }[];
     expect(listed.map((d) => d.deviceId)).toContain(device.deviceId);
     expect((await call('POST', '/api/devices/nobody/revoke', adminToken)).status).toBe(404);
+  });
+
+  it("a revoked device's facts that arrive later by another path are quarantined, not decided", async () => {
+    const concertId = 'revocation-hall';
+    const db = await setUpConcert(store.couch, concertId, [{ name: 'Floor', capacity: 10, price: 100 }]);
+    const offer = await call('POST', '/api/devices/codes', adminToken, { role: 'desk', name: 'Lost desk' });
+    const enrolled = await call('POST', '/api/devices/enrol', undefined, { code: offer.body.code });
+    const { deviceId } = enrolled.body.device as { deviceId: string };
+    await call('POST', `/api/devices/${deviceId}/revoke`, adminToken);
+
+    const late = saleFact(concertId, deviceId, 'Floor', 1, 100);
+    const honest = saleFact(concertId, 'desk-still-trusted', 'Floor', 1, 100);
+    await createAll(db, [late, honest]);
+    const stream = async () => (await readStream(store.couch, concertId)).accepted;
+    await waitFor('the trusted sale decided', async () =>
+      (await stream()).some((d) => d.meta.causationId === honest._id) ? true : undefined,
+    );
+    const quarantined = await waitFor('the late fact quarantined', () =>
+      getDoc<Doc & { data: { reason: string } }>(db, `quarantine:${late._id}`),
+    );
+    expect(quarantined.data.reason).toContain(`device ${deviceId} was revoked at`);
+    expect((await stream()).some((d) => d.meta.causationId === late._id)).toBe(false);
   });
 
   it('an unknown code is refused, and a code is only for an admin to make', async () => {
