@@ -7,6 +7,7 @@ import { t } from './i18n';
 import { AllotmentsScreen } from './screens/allotments-screen';
 import { ConcertsScreen } from './screens/concerts-screen';
 import { ConflictsScreen } from './screens/conflicts-screen';
+import { DrawerScreen } from './screens/drawer-screen';
 import { OrdersScreen } from './screens/orders-screen';
 import { ScanScreen } from './screens/scan-screen';
 import { SellScreen } from './screens/sell-screen';
@@ -18,6 +19,7 @@ const screens = {
   allotments: AllotmentsScreen,
   conflicts: ConflictsScreen,
   scan: ScanScreen,
+  drawer: DrawerScreen,
 } as const;
 type Screen = keyof typeof screens;
 

@@ -9,7 +9,7 @@ import { isTrustFactType, trustStream } from '../ticket/trust-events';
 
 export const catalogueDatabase = 'stagedoor-catalogue';
 
-/** The order flow's facts (carts, cash taken, cancellations) go to the orders database. */
+/** The order flow's facts (carts, cash taken, cancellations) and the desks' cash drawers go to the orders database. */
 export function factDatabase(fact: Pick<FactDoc, 'type' | 'data'>): string {
   if (fact.type === 'ConcertCreationRequested' || isTrustFactType(fact.type)) return catalogueDatabase;
   const concertFact = fact as FactDoc;
@@ -18,11 +18,15 @@ export function factDatabase(fact: Pick<FactDoc, 'type' | 'data'>): string {
   return ordersDatabase;
 }
 
-/** The stream a device's fact belongs to: its concert's, its cart's or its order's. */
+/** A desk's cash drawer, shift after shift: written by that desk alone. */
+export const drawerStream = (deskId: string): string => `drawer-${deskId}`;
+
+/** The stream a device's fact belongs to: its concert's, its cart's, its drawer's or its order's. */
 export function factStream<T extends FactType>(type: T, data: DataOf<T>): string {
   if (isTrustFactType(type)) return trustStream;
-  const fields = data as { cartId?: string; orderId?: string; concertId?: string };
+  const fields = data as { cartId?: string; orderId?: string; concertId?: string; deskId?: string };
   if (type.startsWith('Cart') && fields.cartId) return cartStream(fields.cartId);
+  if (type.startsWith('Drawer') && fields.deskId) return drawerStream(fields.deskId);
   if (fields.concertId) return concertStream(fields.concertId);
   if (fields.orderId) return orderStream(fields.orderId);
   throw new Error(`${type} names no concert, cart or order`);

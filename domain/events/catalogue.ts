@@ -132,6 +132,13 @@ export const eventCatalogue = {
   /** Cash in the drawer (card comes with the payment issue): the authority captures it at once. */
   PaymentInitiated: fact(paymentEventSchemas.PaymentInitiated, sellers),
   OrderCancellationRequested: fact(orderEventSchemas.OrderCancellationRequested, sellers),
+  // A desk's cash drawer (domain/finance/cash-drawer.ts), decided at the desk like its cart, in `drawer-<deskId>`:
+  DrawerShiftOpened: fact(financeEventSchemas.DrawerShiftOpened, sellers),
+  DrawerCashSaleRecorded: fact(financeEventSchemas.DrawerCashSaleRecorded, sellers),
+  DrawerCashRefundRecorded: fact(financeEventSchemas.DrawerCashRefundRecorded, sellers),
+  DrawerCashPaidIn: fact(financeEventSchemas.DrawerCashPaidIn, sellers),
+  DrawerCashPaidOut: fact(financeEventSchemas.DrawerCashPaidOut, sellers),
+  DrawerShiftClosed: fact(financeEventSchemas.DrawerShiftClosed, sellers),
 
   // What the orders authority asks of a concert's authority (in the concert's database):
   SeatsReservationRequested: request(orderFlowSchemas.SeatsReservationRequested),

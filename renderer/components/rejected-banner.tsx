@@ -7,7 +7,9 @@ import { useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ConcertView, SaleView } from '../../domain/desk/desk-view';
 import { t } from '../i18n';
+import { recordDrawerCash } from '../lib/drawer-actions';
 import { recordSale } from '../lib/sale-actions';
+import { drawerNote } from '../screens/drawer-screen';
 import {
   asksYes,
   NotGuaranteedQuestion,
@@ -50,13 +52,14 @@ function RejectedSale(props: { sale: SaleView; concert: ConcertView | undefined 
   const [exchanging, setExchanging] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [drawer, setDrawer] = useState<string>();
   const handled = sale.settlement.status === 'recorded';
 
   const refund = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      await store.record('SaleSettlementRecorded', (settlementId) => ({
+      const settlement = await store.record('SaleSettlementRecorded', (settlementId) => ({
         settlementId,
         saleId: sale.saleId,
         concertId: sale.concertId,
@@ -64,6 +67,14 @@ function RejectedSale(props: { sale: SaleView; concert: ConcertView | undefined 
         amount: sale.total,
         currency: sale.currency,
       }));
+      const outside = await recordDrawerCash(store, {
+        kind: 'refund',
+        id: settlement.data.settlementId,
+        amount: sale.total,
+        currency: sale.currency,
+        at: new Date().toISOString(),
+      });
+      setDrawer(drawerNote(outside));
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : String(failure));
     } finally {
@@ -86,6 +97,7 @@ function RejectedSale(props: { sale: SaleView; concert: ConcertView | undefined 
         {sale.reason}
       </p>
       <p data-testid="rejected-sale-step">{settlementWords(sale)}</p>
+      {drawer && <p role="status">{drawer}</p>}
       {error && (
         <p role="alert" className="error">
           {error}
@@ -151,6 +163,8 @@ function Exchange(props: { sale: SaleView; onDone: () => void }) {
           quantity: count,
           tendered: total,
           promise: promised,
+          // The rejected sale's cash is in the drawer already: only what the buyer adds comes in.
+          drawerCash: Math.max(0, total - sale.total),
         });
         recordedSale.current = made._id;
       }
@@ -164,6 +178,14 @@ function Exchange(props: { sale: SaleView; onDone: () => void }) {
         currency: sale.currency,
         exchangeSaleId,
       }));
+      if (handBack > 0)
+        await recordDrawerCash(store, {
+          kind: 'refund',
+          id: exchangeSaleId,
+          amount: handBack,
+          currency: sale.currency,
+          at: new Date().toISOString(),
+        });
       onDone();
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : String(failure));

@@ -10,6 +10,7 @@ import { decidePayment, initialPaymentState } from '../../domain/payment/payment
 import { ulid } from 'ulid';
 import { staffUserId } from '../device';
 import type { DeskStore } from '../store/desk-store';
+import { recordDrawerCash } from './drawer-actions';
 
 export const deskStaff = { userId: staffUserId, role: 'desk' } as const;
 
@@ -85,12 +86,20 @@ export async function takeCash(
   store: DeskStore,
   payment: { paymentId: string; orderId: string; amount: number; currency: string },
   tendered: number,
-): Promise<{ change: number }> {
+): Promise<{ change: number; drawer: string | null }> {
   const [initiated] = decidePayment(
     { type: 'InitiatePayment', data: { ...payment, method: { kind: 'cash', tendered } } },
     initialPaymentState(),
   );
   if (initiated?.type !== 'PaymentInitiated') throw new Error('The payment could not be started.');
   await store.record('PaymentInitiated', () => initiated.data);
-  return { change: initiated.data.method.kind === 'cash' ? initiated.data.method.change : 0 };
+  // The order's cash goes into the open shift (a payment is never blocked for want of one).
+  const drawer = await recordDrawerCash(store, {
+    kind: 'sale',
+    id: payment.paymentId,
+    amount: payment.amount,
+    currency: payment.currency,
+    at: new Date().toISOString(),
+  });
+  return { change: initiated.data.method.kind === 'cash' ? initiated.data.method.change : 0, drawer };
 }

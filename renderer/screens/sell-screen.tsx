@@ -24,6 +24,7 @@ import { t } from '../i18n';
 import { parseAmount } from '../lib/money-input';
 import { recordSale } from '../lib/sale-actions';
 import { OrderStepChip } from './order-panel';
+import { drawerNote } from './drawer-screen';
 
 type Choice = { concertId: string; level: string };
 
@@ -156,14 +157,19 @@ export function SellScreen() {
     }
     setBusy(true);
     try {
-      await recordSale(store, { concert, level, quantity: count, tendered: cash, promise: promised });
-      setNotice(
-        t('sell.recorded', {
-          quantity: count,
-          level: level.name,
-          change: money(cash - total, concert.currency),
-        }),
-      );
+      const made = await recordSale(store, {
+        concert,
+        level,
+        quantity: count,
+        tendered: cash,
+        promise: promised,
+      });
+      const recorded = t('sell.recorded', {
+        quantity: count,
+        level: level.name,
+        change: money(cash - total, concert.currency),
+      });
+      setNotice([recorded, drawerNote(made.drawer)].filter(Boolean).join(' '));
       setError(undefined);
       setConfirming(false);
       setTendered('');
