@@ -16,6 +16,7 @@ import { ulid } from 'ulid';
 import { DeliveryForm, deliveryFrom, draftOf } from './delivery-form';
 import type { DeliveryDraft } from './delivery-form';
 import { OrderPanel, TodayOrders } from './order-panel';
+import type { DeskStore } from '../store/desk-store';
 
 const currentCartKey = 'stagedoor.cart.current';
 const currentOrderKey = 'stagedoor.order.current';
@@ -72,25 +73,31 @@ function CartPanel(props: {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  // Every action is decided and recorded in turn, and the next waits until the screen shows what the last one
-  // recorded: two quick changes never decide on the same cart twice (a quantity typed back to what it was is a change).
-  const act = async (action: () => Promise<void>) => {
-    if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-      await store.shown();
-    } catch (failure) {
-      setError(failureText(failure));
-    } finally {
-      setBusy(false);
-    }
+  // Every action is decided and recorded in turn: a key pressed while one runs waits for it (it is never dropped),
+  // and the next starts once the screen shows what the last one recorded. Each decides on the cart as the store holds
+  // it when it runs (`latest`), so two quick changes never decide on the same cart twice (a quantity typed back to
+  // what it was is a change).
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const act = (action: () => Promise<void>): Promise<void> => {
+    const run = queue.current.then(async () => {
+      setBusy(true);
+      setError(undefined);
+      try {
+        await action();
+        await store.shown();
+      } catch (failure) {
+        setError(failureText(failure));
+      } finally {
+        setBusy(false);
+      }
+    });
+    queue.current = run;
+    return run;
   };
 
   /** The open cart to change, opened first when there is none. */
   const ensureCart = async (): Promise<{ cartId: string; state: CartState }> => {
-    if (cart) return { cartId: cart.cartId, state: cart.state };
+    if (cart) return { cartId: cart.cartId, state: latest(store, cart).state };
     const opened = await openCart(store);
     props.onSwitch(opened.cartId);
     return opened;
@@ -115,7 +122,7 @@ function CartPanel(props: {
     >
       <div className="row spread">
         <h2 id="cart-title">{t('cart.title')}</h2>
-        <button type="button" onClick={() => void newCart()} disabled={busy} aria-keyshortcuts="Alt+N">
+        <button type="button" onClick={() => void newCart()} aria-keyshortcuts="Alt+N">
           {t('cart.new')}
         </button>
       </div>
@@ -150,13 +157,16 @@ function CartPanel(props: {
           busy={busy}
           onConfirm={(delivery) =>
             act(async () => {
-              const orderId = await confirmCart(store, cart.state, delivery);
+              const orderId = await confirmCart(store, latest(store, cart).state, delivery);
               props.onConfirmed(orderId);
             })
           }
           onClear={() =>
             act(async () => {
-              await runCart(store, cart.state, { type: 'ClearCart', data: { cartId: cart.cartId } });
+              await runCart(store, latest(store, cart).state, {
+                type: 'ClearCart',
+                data: { cartId: cart.cartId },
+              });
               props.onSwitch('');
             })
           }
@@ -265,7 +275,7 @@ function AddLine(props: { concerts: ConcertView[]; busy: boolean; onAdd: (line: 
             onFocus={(e) => e.target.select()}
           />
         </label>
-        <button type="submit" className="primary" disabled={props.busy || !concert}>
+        <button type="submit" className="primary" disabled={!concert}>
           {t('cart.add')}
         </button>
       </div>
@@ -320,7 +330,7 @@ function CartLines(props: {
                     disabled={props.busy}
                     onChange={(quantity) =>
                       props.act(async () => {
-                        await runCart(store, cart.state, {
+                        await runCart(store, latest(store, cart).state, {
                           type: 'ChangeCartItemQuantity',
                           data: { ...key, quantity, available: line.available ?? quantity },
                         });
@@ -340,7 +350,10 @@ function CartLines(props: {
                     aria-label={t('cart.remove', { level: line.level })}
                     onClick={() =>
                       void props.act(async () => {
-                        await runCart(store, cart.state, { type: 'RemoveCartItem', data: key });
+                        await runCart(store, latest(store, cart).state, {
+                          type: 'RemoveCartItem',
+                          data: key,
+                        });
                       })
                     }
                   >
@@ -363,6 +376,10 @@ function CartLines(props: {
     </>
   );
 }
+
+/** The cart as the store holds it now (an action queued behind another runs after the render it was made in). */
+const latest = (store: DeskStore, cart: CartView): CartView =>
+  store.getSnapshot().orders.carts.find((c) => c.cartId === cart.cartId) ?? cart;
 
 /** A quantity typed in place: applied on Enter or when the field is left. */
 function QuantityInput(props: {

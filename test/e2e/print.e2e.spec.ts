@@ -6,8 +6,7 @@ import { addTrustEvents, emptyTrust, verifyTicketCode } from '../../domain/ticke
 import type { Trust } from '../../domain/ticket/signing';
 import { serverUrlVariable } from './fixtures';
 import { expect, test } from './fixtures';
-import { AllotmentsPage } from './pages/allotments-page';
-import { PrintPage } from './pages/print-page';
+import { deskReadyToPrint } from './pages/print-page';
 
 const level = 'Parterre';
 const trustTypes = ['AuthorityKeyPublished', 'DeskKeyCertified', 'DeskCertificateRevoked'];
@@ -27,25 +26,7 @@ test('a desk offline inside its allotment prints 2 tickets whose codes verify ag
   const desk = await openDesk('Desk P');
   const artist = `Print Band ${Date.now()}`;
   const startsAt = tomorrowEvening();
-  const concerts = await office.concerts();
-  await concerts.create({
-    artist,
-    startsAt,
-    timezone: 'UTC',
-    levels: [{ name: level, capacity: 10, price: '150' }],
-  });
-  await concerts.publish(artist);
-
-  // The organizer sets 2 seats aside for the desk; the desk hears it, and its key is certified, before going offline.
-  const admin = await new AllotmentsPage(office.page).open();
-  await admin.chooseConcert(artist);
-  const granted = await admin.grant(await desk.deviceId(), level, 2);
-  await expect(granted).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
-  await desk.openSell();
-  await desk.choose(artist, level);
-  await expect(desk.blockLeft(level)).toHaveText(/^2 until/, { timeout: 15_000 });
-  const printing = new PrintPage(desk.page);
-  await printing.expectCertified();
+  const printing = await deskReadyToPrint(office, desk, { artist, startsAt, level, seats: 2 });
 
   // The trust the desk holds: the catalogue's trust events, which it replicated before going offline.
   const server = process.env[serverUrlVariable] ?? '';

@@ -3,8 +3,7 @@
 // a forged code is refused; exit then re-entry is accepted; a mistaken scan is annulled; a refunded ticket is refused
 // once the scanner synced.
 import { expect, test } from './fixtures';
-import { AllotmentsPage } from './pages/allotments-page';
-import { PrintPage } from './pages/print-page';
+import { deskReadyToPrint } from './pages/print-page';
 import { ScannerPage } from './pages/scanner-page';
 
 const level = 'Parterre';
@@ -19,25 +18,7 @@ test('offline scanners accept printed tickets at once; the duplicate, a forgery 
   const office = await openDesk('Office');
   const desk = await openDesk('Desk S');
   const artist = `Gate Band ${Date.now()}`;
-  const concerts = await office.concerts();
-  await concerts.create({
-    artist,
-    startsAt: inTwoHours(),
-    timezone: 'UTC',
-    levels: [{ name: level, capacity: 10, price: '150' }],
-  });
-  await concerts.publish(artist);
-
-  // The desk's block of 2 seats and its key's certificate, heard before it goes offline.
-  const admin = await new AllotmentsPage(office.page).open();
-  await admin.chooseConcert(artist);
-  const granted = await admin.grant(await desk.deviceId(), level, 2);
-  await expect(granted).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
-  await desk.openSell();
-  await desk.choose(artist, level);
-  await expect(desk.blockLeft(level)).toHaveText(/^2 until/, { timeout: 15_000 });
-  const printing = new PrintPage(desk.page);
-  await printing.expectCertified();
+  const printing = await deskReadyToPrint(office, desk, { artist, startsAt: inTwoHours(), level, seats: 2 });
   const concertId = await desk.concertId(artist);
 
   // Two scanners, bound to the concert at two gates, holding the trust (the authority's key, the desk's certificate).

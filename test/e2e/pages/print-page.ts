@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { readTicketPdf } from '../../support/ticket-pdf-reader';
+import { AllotmentsPage } from './allotments-page';
+import type { DeskPage } from './desk-page';
 import type { ReadTicketPdf } from '../../support/ticket-pdf-reader';
 
 export class PrintPage {
@@ -59,4 +61,34 @@ export class PrintPage {
     const pdf = await readTicketPdf(new Uint8Array(await readFile(path)));
     return { pdf, outcome: sale.getByTestId('print-outcome') };
   }
+}
+
+/**
+ * An office publishes a concert with one level; the desk is granted a block of `seats` of it through the Allotments
+ * screen and hears it, and its key is certified: what a desk needs before it goes offline to sell and print.
+ */
+export async function deskReadyToPrint(
+  office: DeskPage,
+  desk: DeskPage,
+  concert: { artist: string; startsAt: string; level: string; seats: number },
+): Promise<PrintPage> {
+  const { artist, startsAt, level, seats } = concert;
+  const concerts = await office.concerts();
+  await concerts.create({
+    artist,
+    startsAt,
+    timezone: 'UTC',
+    levels: [{ name: level, capacity: 10, price: '150' }],
+  });
+  await concerts.publish(artist);
+  const admin = await new AllotmentsPage(office.page).open();
+  await admin.chooseConcert(artist);
+  const granted = await admin.grant(await desk.deviceId(), level, seats);
+  await expect(granted).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  await desk.openSell();
+  await desk.choose(artist, level);
+  await expect(desk.blockLeft(level)).toHaveText(new RegExp(`^${seats} until`), { timeout: 15_000 });
+  const printing = new PrintPage(desk.page);
+  await printing.expectCertified();
+  return printing;
 }
