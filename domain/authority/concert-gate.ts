@@ -8,6 +8,7 @@ import { saleOrderIdFor, saleReservationIdFor, ticketIdsFor } from '../order/ord
 import { assertNever } from '../shared/decider';
 import type { GateEntry, ScanRefusal } from '../ticket/events';
 import { scanRefusals } from '../ticket/events';
+import { gateDecisionTypes, gateFactTypes } from '../ticket/gate-events';
 import { judgeScan } from '../ticket/gate';
 import { annulWindowMs } from '../ticket/gate-events';
 import type { AnnulRefusal, RefundRefusal } from '../ticket/gate-events';
@@ -72,17 +73,7 @@ export const tentativeGateBook = (base: GateBook): GateBook => ({
   passages: layered(base.passages),
 });
 
-export const gateFactTypes = ['TicketScanned', 'TicketScanAnnulled', 'SaleRefundRequested'] as const;
 export type GateFactType = (typeof gateFactTypes)[number];
-export const gateDecisionTypes = [
-  'TicketEntered',
-  'TicketExited',
-  'TicketScanRefused',
-  'TicketScanAnnulmentAccepted',
-  'TicketScanAnnulmentRefused',
-  'SaleRefunded',
-  'SaleRefundRefused',
-] as const;
 export type GateDecisionType = (typeof gateDecisionTypes)[number];
 export type GateDecision = { [K in GateDecisionType]: { type: K; data: DataOf<K> } }[GateDecisionType];
 

@@ -14,7 +14,12 @@ import { reservationEventSchemas } from '../reservation/events';
 import { trustDecisionSchemas, trustFactSchemas } from '../ticket/trust-events';
 import { ticketPrintSchemas } from '../ticket/print-events';
 import { ticketEventSchemas } from '../ticket/events';
-import { gateDecisionSchemas, gateFactSchemas } from '../ticket/gate-events';
+import {
+  gateDecisionSchemas,
+  gateDecisionTypes,
+  gateFactSchemas,
+  gateFactTypes,
+} from '../ticket/gate-events';
 import { orderFlowSchemas, relayIdPrefix, requestIdPrefix } from './order-flow';
 import { decisionMetaSchema, envelopeSchema, factIdPattern, factMetaSchema } from '../log/envelope';
 import type { DecisionMeta, EventDoc, FactMeta } from '../log/envelope';
@@ -224,9 +229,7 @@ export const concertFactTypes = [
   'AllotmentPolicySet',
   'AllotmentReturnRequested',
   'TicketsPrinted',
-  'TicketScanned',
-  'TicketScanAnnulled',
-  'SaleRefundRequested',
+  ...gateFactTypes,
 ] as const satisfies readonly FactType[];
 export type ConcertFactType = (typeof concertFactTypes)[number];
 /** The facts of the catalogue's trust stream (keys and certificates). */
@@ -252,13 +255,7 @@ export const concertDecisionTypes = [
   'AllotmentRefused',
   'AllotmentReturned',
   'AllotmentLapsed',
-  'TicketEntered',
-  'TicketExited',
-  'TicketScanRefused',
-  'TicketScanAnnulmentAccepted',
-  'TicketScanAnnulmentRefused',
-  'SaleRefunded',
-  'SaleRefundRefused',
+  ...gateDecisionTypes,
 ] as const satisfies readonly DecisionType[];
 export type ConcertDecisionType = (typeof concertDecisionTypes)[number];
 

@@ -72,3 +72,15 @@ export const gateEventWriters = {
   keyof typeof gateFactSchemas | keyof typeof gateDecisionSchemas,
   'device' | 'authority'
 >;
+
+/** The gate's facts and decisions, all in the concert's stream (the catalogue's concert lists include them). */
+export const gateFactTypes = ['TicketScanned', 'TicketScanAnnulled', 'SaleRefundRequested'] as const;
+export const gateDecisionTypes = [
+  'TicketEntered',
+  'TicketExited',
+  'TicketScanRefused',
+  'TicketScanAnnulmentAccepted',
+  'TicketScanAnnulmentRefused',
+  'SaleRefunded',
+  'SaleRefundRefused',
+] as const;
