@@ -3,6 +3,7 @@
 // feed instead and reads a database's _changes only when it has news.
 import type { Logger } from 'pino';
 import { ordersDatabase } from '../../domain/events/order-flow';
+import { factIdPattern } from '../../domain/log/envelope';
 import { catalogueDb, concertDbPrefix } from '../store/couch';
 import type { StoreEndpoint } from '../store/couch';
 
@@ -37,18 +38,22 @@ export function watchStoreChanges(options: {
   const stopped = new AbortController();
 
   // News goes out at once, with the document that changed, so a desk can tell its own facts coming back (nothing to
-  // read) from a decision it waits for, and show the decision at once. A database that changes more than `burst` times within 20 ms (a desk back online
-  // uploads thousands of facts) is told about once at the end of those 20 ms, with the ids if they are few.
+  // read) from a decision it waits for, and show the decision at once. A database that changes more than `burst`
+  // times within 20 ms (a desk back online uploads thousands of facts; the authority answers them a thousand at a
+  // time) is told about once at the end of those 20 ms: with the ids if there are not too many, and with the
+  // documents that are not device facts (decisions, mostly), so that a desk shows a burst of decisions as they are
+  // made instead of after its replication has read them. Facts go without: their own desk holds them, and another
+  // desk's facts are read by its replication.
   const burst = 3;
   const windowMs = 20;
-  const maxIds = 100;
-  type Pending = { sent: number[]; ids: Set<string>; many: boolean; timer?: NodeJS.Timeout };
+  const maxIds = 2000;
+  type Pending = { sent: number[]; ids: Set<string>; docs: object[]; many: boolean; timer?: NodeJS.Timeout };
   const pending = new Map<string, Pending>();
   const notify = (news: StoreNews) => {
     for (const listener of listeners) listener(news);
   };
   const changed = (database: string, id: string | undefined, doc: object | undefined) => {
-    const state = pending.get(database) ?? { sent: [], ids: new Set<string>(), many: false };
+    const state = pending.get(database) ?? { sent: [], ids: new Set<string>(), docs: [], many: false };
     pending.set(database, state);
     const now = Date.now();
     state.sent = state.sent.filter((at) => now - at < windowMs);
@@ -60,10 +65,15 @@ export function watchStoreChanges(options: {
       return;
     }
     if (id === undefined || state.ids.size >= maxIds) state.many = true;
-    else state.ids.add(id);
+    else {
+      state.ids.add(id);
+      if (doc !== undefined && !id.startsWith('_design/') && !factIdPattern.test(id)) state.docs.push(doc);
+    }
     state.timer ??= setTimeout(() => {
       pending.delete(database);
-      notify(state.many ? { database } : { database, ids: [...state.ids] });
+      if (state.many) notify({ database });
+      else if (state.docs.length > 0) notify({ database, ids: [...state.ids], docs: state.docs });
+      else notify({ database, ids: [...state.ids] });
     }, windowMs);
   };
 
