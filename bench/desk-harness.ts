@@ -1,6 +1,7 @@
 // What the browser benchmarks share: the desk app built into a temporary folder, a fresh store and the sync server
 // (in this process, from the same parts `startSyncServer` assembles), Debian's Chromium through Playwright's
-// library (not its test runner), desks set up through the first-start screen, and concerts created and published
+// library (not its test runner), desks set up as people do it (an enrolment code the harness's admin makes through
+// the API, typed on the set-up screen; a desk person signs in and chooses a PIN), and concerts created and published
 // from facts written straight into the store, as an organizer's device would write them.
 //
 // Baselines run through the same browser, proxy and store, in the same run and interleaved with or bracketing the
@@ -8,6 +9,9 @@
 // in production) and does not list the store's databases, so a baseline is the transport alone.
 import { loadAuthorityKey } from '../sync-server/authority/trust';
 import { userDirectory } from '../sync-server/people/directory';
+import { ensureFirstAdmin } from '../sync-server/people/first-admin';
+import { randomBytes, randomInt } from 'node:crypto';
+import type { DeviceRole } from '../domain/users/devices';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +36,7 @@ import { creationFact, publicationFact, saleFact, startTestStore, waitFor } from
 import type { TestStore } from '../test/support/store';
 import { chromiumLaunchOptions } from '../test/support/chromium';
 import { DeskPage } from '../test/e2e/pages/desk-page';
-import { SetupPage } from '../test/e2e/pages/setup-page';
+import { setUpDevice } from '../test/e2e/pages/device-setup';
 
 export type Level = { name: string; capacity: number; price: number };
 
@@ -81,6 +85,7 @@ export async function startDeskStack(
     trustKey: await loadAuthorityKey(store.dataDir, logger),
   });
   const directory = userDirectory({ couch, authorityId: 'bench', logger });
+  await ensureFirstAdmin({ directory, dataDir: store.dataDir, password: benchAdminPassword, logger });
   const app = buildHttpServer({ couch, authority, metrics, logger, rendererDir, directory });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -132,14 +137,54 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch(chromiumLaunchOptions);
 }
 
-/** A desk of its own (browser context: its own IndexedDB, localStorage and network switch), set up by name. */
-export async function openDesk(browser: Browser, url: string, name: string): Promise<DeskPage> {
+/** The harness's first admin, who makes the people and the enrolment codes of the benches' devices. */
+const benchAdminPassword = `bench-admin-${randomBytes(12).toString('base64url')}`;
+const personFor = { desk: 'desk', scanner: 'scanner', manager: 'organizer' } as const;
+
+async function asAdmin<T>(url: string, path: string, body: unknown): Promise<T> {
+  const post = (at: string, payload: unknown, token?: string) =>
+    fetch(`${url}${at}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(payload),
+    });
+  const session = (await (
+    await post('/api/sessions', { name: 'admin', password: benchAdminPassword })
+  ).json()) as {
+    token: string;
+  };
+  const response = await post(path, body, session.token);
+  if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/**
+ * A device of its own (browser context: its own IndexedDB, localStorage and network switch), enrolled for a role by
+ * name with a person of that role signed in: the one way the benches set a device up.
+ */
+export async function openDesk(
+  browser: Browser,
+  url: string,
+  name: string,
+  device: DeviceRole = 'desk',
+): Promise<DeskPage> {
   const context = await browser.newContext({ baseURL: url, viewport: { width: 1366, height: 768 } });
   // tsx compiles with esbuild's keepNames, which wraps functions in __name(): functions sent to the page need it.
   await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
   await context.addInitScript(instrument);
   const page = await context.newPage();
-  await new SetupPage(page).setUp(name);
+  const person = {
+    name: `${name} ${randomBytes(3).toString('hex')}`,
+    password: `pw-${randomBytes(12).toString('base64url')}`,
+    pin: String(randomInt(10_000_000, 100_000_000)),
+  };
+  await asAdmin(url, '/api/users', { name: person.name, role: personFor[device], password: person.password });
+  await setUpDevice(page, name, {
+    device,
+    person,
+    enrolmentCode: async (role, deviceName) =>
+      (await asAdmin<{ code: string }>(url, '/api/devices/codes', { role, name: deviceName })).code,
+  });
   return new DeskPage(page);
 }
 
@@ -201,16 +246,38 @@ function instrument(): void {
       entry.end = performance.now();
     }
   };
-  const OriginalEventSource = window.EventSource;
-  window.EventSource = class extends OriginalEventSource {
-    constructor(url: string | URL, init?: EventSourceInit) {
-      super(url, init);
-      this.addEventListener('change', (event) => {
-        const { database } = JSON.parse((event as MessageEvent<string>).data) as { database: string };
+  // The change stream is read with fetch (renderer/store/change-stream.ts): a copy of its body is read here too.
+  const traceChanges = async (body: ReadableStream<Uint8Array>) => {
+    const reader = body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      const messages = buffer.split('\n\n');
+      buffer = messages.pop() ?? '';
+      for (const message of messages) {
+        if (!message.startsWith('event: change')) continue;
+        const data = message.split('\ndata: ')[1] ?? '{}';
+        const { database } = JSON.parse(data) as { database: string };
         trace.changes.push({ at: performance.now(), database });
         trace.onChange?.(database);
-      });
+      }
     }
+  };
+  const fetchWithTrace = window.fetch.bind(window);
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const response = await fetchWithTrace(input, init);
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    if (url.pathname !== '/api/changes' || !response.body) return response;
+    const [app, copy] = response.body.tee();
+    void traceChanges(copy).catch(() => undefined);
+    return new Response(app, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }
 

@@ -8,11 +8,16 @@ import type { DeliveryMethod } from '../../domain/delivery/address';
 import { orderNumberFrom } from '../../domain/desk/order-view';
 import { decidePayment, initialPaymentState } from '../../domain/payment/payment';
 import { ulid } from 'ulid';
-import { staffUserId } from '../device';
+import { callApi } from '../session/api';
+import { signedIn } from '../session/session';
 import type { DeskStore } from '../store/desk-store';
 import { recordDrawerCash } from './drawer-actions';
 
-export const deskStaff = { userId: staffUserId, role: 'desk' } as const;
+/** Who opens a cart: the person signed in at this desk. */
+export const deskStaff = () => {
+  const { userId, role } = signedIn();
+  return { userId, role };
+};
 
 /** Decides the command on the cart and records what it decided; returns the cart as it is then. */
 export async function runCart(store: DeskStore, state: CartState, command: CartCommand): Promise<CartState> {
@@ -32,7 +37,7 @@ export async function openCart(store: DeskStore): Promise<{ cartId: string; stat
     data: {
       cartId,
       deskSessionId: store.device.deviceId,
-      staff: deskStaff,
+      staff: deskStaff(),
       openedAt: new Date().toISOString(),
     },
   });
@@ -102,4 +107,74 @@ export async function takeCash(
     at: new Date().toISOString(),
   });
   return { change: initiated.data.method.kind === 'cash' ? initiated.data.method.change : 0, drawer };
+}
+
+/** Whether the sync server takes cards, and if not why; `testCard`: a local test server confirms (never in a shop). */
+export type CardStatus = { card: 'on'; testCard: boolean } | { card: 'off'; reason: string };
+
+export async function cardPaymentStatus(store: DeskStore): Promise<CardStatus> {
+  const answer = await callApi<CardStatus>(store.device, signedIn(), 'GET', '/api/payments/status');
+  return answer.ok ? answer.body : { card: 'off', reason: answer.reason };
+}
+
+export type CardIntentView = { paymentIntentId: string; amount: number; currency: string; status: string };
+
+/**
+ * Asks the sync server for the order's card payment (the amount is the order's: the desk sends only its id). Asking
+ * again returns the same PaymentIntent. The card itself is taken at the terminal (a real integration's step); the
+ * order moves on when Stripe's webhook says it went through.
+ */
+export async function startCardPayment(store: DeskStore, orderId: string): Promise<CardIntentView> {
+  const answer = await callApi<CardIntentView>(store.device, signedIn(), 'POST', '/api/payments/intents', {
+    orderId,
+    deviceId: store.device.deviceId,
+  });
+  if (!answer.ok) throw new Error(answer.reason);
+  return answer.body;
+}
+
+/** Only against a local Stripe-compatible test server: confirms the intent with Stripe's test card. */
+export async function confirmWithTestCard(store: DeskStore, paymentIntentId: string): Promise<void> {
+  const answer = await callApi<unknown>(
+    store.device,
+    signedIn(),
+    'POST',
+    `/api/payments/intents/${encodeURIComponent(paymentIntentId)}/test-confirm`,
+  );
+  if (!answer.ok) throw new Error(answer.reason);
+}
+
+/**
+ * Refunds tickets of a paid order, some or all: a fact the authority prices and decides. Cash is handed back from the
+ * drawer at once (recorded against the open shift; returns why not, if it goes in no count); a card refund goes back
+ * to the card through the gateway.
+ */
+export async function refundTickets(
+  store: DeskStore,
+  refund: {
+    orderId: string;
+    ticketIds: string[];
+    method: 'cash' | 'card';
+    reason: string;
+    amount: number;
+    currency: string;
+  },
+): Promise<{ refundId: string; drawer: string | null }> {
+  const { orderId, ticketIds, method, reason } = refund;
+  const fact = await store.record('TicketsRefundRequested', (refundId) => ({
+    refundId,
+    orderId,
+    ticketIds,
+    method,
+    reason,
+  }));
+  if (method === 'card') return { refundId: fact._id, drawer: null };
+  const drawer = await recordDrawerCash(store, {
+    kind: 'refund',
+    id: fact._id,
+    amount: refund.amount,
+    currency: refund.currency,
+    at: new Date().toISOString(),
+  });
+  return { refundId: fact._id, drawer };
 }

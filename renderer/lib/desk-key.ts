@@ -6,7 +6,7 @@ import type { ConcertView } from '../../domain/desk/desk-view';
 import type { AnyEventDoc, FactDoc } from '../../domain/events/catalogue';
 import { addTrustEvents, emptyTrust, generateSigningKey, publicKeyText } from '../../domain/ticket/signing';
 import type { Certificate, Trust } from '../../domain/ticket/signing';
-import { staffUserId } from '../device';
+import { currentPerson } from '../session/session';
 import type { DeskStore } from '../store/desk-store';
 import type { DeskSigner } from './ticket-codes';
 
@@ -203,7 +203,9 @@ function keepDeskKey(store: DeskStore): DeskKeeper {
   const askIfDue = async () => {
     await read();
     const { connection, view } = store.getSnapshot();
-    if (asking || stopped || !connection.online) return;
+    // A request names the person at the desk: none is asked for while nobody is signed in.
+    const person = currentPerson();
+    if (asking || stopped || !connection.online || !person || store.device.role !== 'desk') return;
     asking = true;
     try {
       const { publicKey } = await key;
@@ -222,7 +224,7 @@ function keepDeskKey(store: DeskStore): DeskKeeper {
         publicKey,
         concertIds,
         requestedAt: at,
-        staff: { userId: staffUserId, role: 'desk' as const },
+        staff: { userId: person.userId, role: person.role },
       }));
     } finally {
       asking = false;

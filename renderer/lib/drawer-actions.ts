@@ -9,7 +9,7 @@ import { CashDrawerRuleBroken, decideCashDrawer, evolveCashDrawer } from '../../
 import type { CashDrawerCommand, CashDrawerState, Shift } from '../../domain/finance/cash-drawer';
 import { DomainError } from '../../domain/shared/decider';
 import { ulid } from 'ulid';
-import { staffUserId } from '../device';
+import { signedIn } from '../session/session';
 import type { DeskStore } from '../store/desk-store';
 
 /** What the drawer needs of the desk's store: who it is, the facts it holds, and recording one. */
@@ -89,7 +89,7 @@ export async function openShift(store: DrawerStore, float: number, currency: str
     data: {
       deskId: store.device.deviceId,
       shiftId,
-      userId: staffUserId,
+      userId: signedIn().userId,
       float,
       currency,
       openedAt: new Date().toISOString(),
@@ -133,7 +133,7 @@ export async function closeShift(store: DrawerStore, counted: number): Promise<v
     data: {
       deskId: store.device.deviceId,
       shiftId: openShiftOf(state).shiftId,
-      userId: staffUserId,
+      userId: signedIn().userId,
       counted,
       closedAt: new Date().toISOString(),
     },

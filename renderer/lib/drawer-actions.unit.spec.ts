@@ -6,6 +6,7 @@ import { projectDrawer } from '../../domain/desk/drawer-view';
 import type { AnyEventDoc } from '../../domain/events/catalogue';
 import { parseEventDoc } from '../../domain/events/catalogue';
 import { initialCashDrawerState } from '../../domain/finance/cash-drawer';
+import { startSession } from '../session/session';
 import { newFact, newFactId } from '../store/facts';
 import {
   cashEntryCommand,
@@ -17,7 +18,15 @@ import {
 } from './drawer-actions';
 import type { DrawerStore } from './drawer-actions';
 
-const device = { deviceId: 'DESK-A', name: 'Box office 1', server: 'http://localhost' };
+const device = {
+  deviceId: 'DESK-A',
+  role: 'desk',
+  name: 'Box office 1',
+  server: 'http://localhost',
+  secret: 'not-a-real-secret',
+} as const;
+// The person at the desk, whom every fact and shift names.
+startSession({ userId: 'user-ada', name: 'Ada', role: 'desk' });
 const at = '2026-11-21T18:00:00.000Z';
 
 function memoryStore(): DrawerStore & { docs: AnyEventDoc[] } {

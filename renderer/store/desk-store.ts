@@ -10,8 +10,9 @@ import type { DeskView } from '../../domain/desk/desk-view';
 import { projectOrders } from '../../domain/desk/order-view';
 import type { OrdersView } from '../../domain/desk/order-view';
 import type { AnyEventDoc, DataOf, FactDoc, FactType } from '../../domain/events/catalogue';
-import { isConcertFact, parseEventDoc } from '../../domain/events/catalogue';
+import { isConcertFact, isFact, parseEventDoc } from '../../domain/events/catalogue';
 import { ordersDatabase } from '../../domain/events/order-flow';
+import { deviceAuthorization } from '../device';
 import type { Device } from '../device';
 import { openChangeStream } from './change-stream';
 import type { Connection } from './change-stream';
@@ -80,12 +81,23 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     }
   };
   const recording = new Set<string>();
+  const answersOwnFact = (raw: unknown) => {
+    const meta = typeof raw === 'object' && raw !== null && 'meta' in raw ? raw.meta : undefined;
+    const cause =
+      typeof meta === 'object' && meta !== null && 'causationId' in meta ? meta.causationId : undefined;
+    const fact = typeof cause === 'string' ? docs.get(cause) : undefined;
+    return fact !== undefined && fact.meta.deviceId === device.deviceId;
+  };
   // A decision the change stream brings is shown at once; the replication still reads and stores it (and a desk
   // reloaded before that reads it then).
   const changes = openChangeStream(`${device.server}/api/changes`, {
+    authorization: deviceAuthorization(device),
     isKnown: (id) => docs.has(id) || recording.has(id),
+    // Of a burst (a reconnect: every desk's decisions at once), only the answers to this device's own facts are shown
+    // ahead of the replication; the others wait for the read, which stores them too.
     onDocs: (news) => {
       for (const raw of news) {
+        if (news.length > 1 && !answersOwnFact(raw)) continue;
         const parsed = parseEventDoc(raw);
         if (!parsed.ok || docs.has(parsed.doc._id)) continue;
         hold(parsed.doc);
@@ -96,10 +108,20 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   const uploaded = new Set<string>();
   const replications = new Map<string, Replication>();
   const listeners = new Set<() => void>();
+  // Delivered facts are remembered with one write per burst (a reconnect delivers thousands at once).
+  let delivered: { id: string; database: string; at: string }[] = [];
   const direct = directUploads({
     server: device.server,
-    onDelivered: (id, name) =>
-      void collections.uploads.upsert({ id, database: name, at: new Date().toISOString() }),
+    authorization: deviceAuthorization(device),
+    onDelivered: (id, name) => {
+      if (delivered.length === 0)
+        queueMicrotask(() => {
+          const rows = delivered;
+          delivered = [];
+          void collections.uploads.bulkUpsert(rows);
+        });
+      delivered.push({ id, database: name, at: new Date().toISOString() });
+    },
   });
 
   const empty: DeskView = { concerts: [], sales: [], requests: [], undecided: [] };
@@ -147,11 +169,20 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
         })
       : Promise.resolve();
   const replicate = (name: string) => {
-    if (!replications.has(name)) {
+    if (!replications.has(name) && !changes.connection().revoked) {
       const giveWay = name === ordersDatabase ? { giveWay: ordersGiveWay } : {};
       replications.set(
         name,
-        replicateDatabase({ collections, database: name, device, changes, direct, uploaded, ...giveWay }),
+        replicateDatabase({
+          collections,
+          database: name,
+          device,
+          changes,
+          direct,
+          uploaded,
+          isStored: (id) => stored.has(id),
+          ...giveWay,
+        }),
       );
     }
   };
@@ -233,7 +264,10 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       logChange ? 0 : 16,
     );
   };
+  /** What the local log itself holds (not only the change stream's news): a read of it need not be stored again. */
+  const stored = new Set<string>();
   const add = (row: Parameters<typeof fromRow>[0]) => {
+    stored.add(row.id);
     const doc = fromRow(row);
     if (doc) hold(doc);
   };
@@ -251,9 +285,24 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   ];
   for (const row of await collections.events.find().exec()) add(row.toJSON());
   for (const row of await collections.uploads.find().exec()) uploaded.add(row.id);
-  const stopListening = changes.onConnection(() => schedule(false));
-  // Back online: read and write everything at once instead of at the next retry.
+  const stopListening = changes.onConnection(() => {
+    // A revoked device's credentials no longer work: its replications stop instead of retrying forever.
+    if (changes.connection().revoked)
+      for (const replication of replications.values()) void replication.cancel();
+    schedule(false);
+  });
+  // Back online: this device's undelivered facts go to their databases at once, a thousand per write, and every
+  // replication reads and writes at once instead of at its next retry (its push leaves out what was sent here).
   const online = () => {
+    const undelivered = new Map<string, AnyEventDoc[]>();
+    for (const doc of docs.values()) {
+      if (!isFact(doc) || doc.meta.deviceId !== device.deviceId || uploaded.has(doc._id)) continue;
+      const name = factDatabase(doc);
+      const facts = undelivered.get(name) ?? [];
+      undelivered.set(name, facts);
+      facts.push(doc);
+    }
+    for (const [name, facts] of undelivered) void direct.sendAll(name, facts);
     for (const replication of replications.values()) replication.reSync();
   };
   window.addEventListener('online', online);

@@ -1,10 +1,11 @@
-// Device facts as this desk writes them: a ULID made here, the event's stream, and who, where and when.
+// Device facts as this desk writes them: a ULID made here, the event's stream, and who (the person signed in), where
+// (this device's enrolled id) and when.
 import { monotonicFactory } from 'ulid';
 import { factStream } from '../../domain/desk/databases';
 import { currentVersion } from '../../domain/events/catalogue';
 import type { DataOf, FactDoc, FactType } from '../../domain/events/catalogue';
-import { staffUserId } from '../device';
 import type { Device } from '../device';
+import { signedIn } from '../session/session';
 
 // Monotonic: two facts made in one millisecond still sort in the order they were made.
 export const newFactId = monotonicFactory();
@@ -25,7 +26,7 @@ export function newFact<T extends FactType>(
     // A person's action starts its own causal chain: it is its own cause and correlation.
     meta: {
       deviceId: device.deviceId,
-      userId: staffUserId,
+      userId: signedIn().userId,
       recordedAt: now.toISOString(),
       correlationId: id,
       causationId: id,

@@ -1,5 +1,6 @@
-// The desk's HTTP side against a real store: the app with its fallback, the replication proxy and its refusals,
-// and the change stream, which must report changes in databases made after it started.
+// The desk's HTTP side against a real store: the app with its fallback, the replication proxy (the device's own
+// credentials, what the store and the allow-list refuse), and the change stream, which must report changes in
+// databases made after it started.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStore, waitFor } from '../../test/support/store';
 import type { TestStore } from '../../test/support/store';
+import { factMeta } from '../../test/support/store';
 import { catalogueDb, ensureEventDatabase } from '../store/couch';
+import { createDeviceUser, revokeDeviceUser } from '../store/security';
 import { deskRoutes } from './desk';
 
 let store: TestStore;
@@ -24,6 +27,7 @@ beforeAll(async () => {
   mkdirSync(join(rendererDir, 'assets'));
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>desk</title>');
   writeFileSync(join(rendererDir, 'assets', 'app-1234.js'), 'export {};');
+  for (const device of Object.values(devices)) await createDeviceUser(store.couch, device);
   app = Fastify();
   await app.register(deskRoutes, { couchUrl: store.url, rendererDir, logger: pino({ level: 'silent' }) });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -37,7 +41,28 @@ afterAll(async () => {
   rmSync(rendererDir, { recursive: true, force: true });
 });
 
-const fact = (id: string) => ({ _id: id, type: 'SaleRecorded', v: 1, stream: 's', data: {}, meta: {} });
+const devices = {
+  desk: { deviceId: 'dev-desk-1', role: 'desk', password: 'desk-device-secret-1' },
+  scanner: { deviceId: 'dev-gate-1', role: 'scanner', password: 'gate-device-secret-1' },
+  lost: { deviceId: 'dev-lost-1', role: 'desk', password: 'lost-device-secret-1' },
+} as const;
+const as = (who: keyof typeof devices, password: string = devices[who].password) => ({
+  authorization: `Basic ${Buffer.from(`${devices[who].deviceId}:${password}`).toString('base64')}`,
+});
+const fact = (id: string, deviceId: string = devices.desk.deviceId) => ({
+  _id: id,
+  type: 'SaleRecorded',
+  v: 1,
+  stream: 's',
+  data: {},
+  meta: factMeta(deviceId, id),
+});
+const write = (headers: Record<string, string>, doc: object) =>
+  fetch(`${base}/couch/${catalogueDb}/_bulk_docs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ docs: [doc] }),
+  });
 
 describe('the desk app', () => {
   it('is served at /, its hashed assets as immutable, and any other page address gets the app', async () => {
@@ -53,22 +78,53 @@ describe('the desk app', () => {
 });
 
 describe('the replication proxy', () => {
-  it('reaches event databases with the server’s credentials, not the browser’s', async () => {
-    const response = await fetch(`${base}/couch/${catalogueDb}/`, {
-      headers: { authorization: 'Basic bm9ib2R5Om5vbmU=' },
-    });
+  it('reaches event databases with the device’s own credentials', async () => {
+    const response = await fetch(`${base}/couch/${catalogueDb}/`, { headers: as('desk') });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ db_name: catalogueDb });
   });
 
+  it('answers 401 without credentials or with wrong ones, and never asks the browser for a password', async () => {
+    const bare = await fetch(`${base}/couch/${catalogueDb}/`);
+    expect(bare.status).toBe(401);
+    expect(((await bare.json()) as { reason: string }).reason).toContain('enrolment code');
+    const wrong = await fetch(`${base}/couch/${catalogueDb}/`, { headers: as('desk', 'not-the-secret') });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('www-authenticate')).toBeNull();
+    expect((await write({}, fact('01KDESK0000000000000000009'))).status).toBe(401);
+  });
+
   it('writes a device’s facts', async () => {
     const id = '01KDESK0000000000000000001';
-    const response = await fetch(`${base}/couch/${catalogueDb}/_bulk_docs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ docs: [fact(id)] }),
-    });
+    const response = await write(as('desk'), fact(id));
     expect(await response.json()).toEqual([expect.objectContaining({ ok: true, id })]);
+  });
+
+  // _bulk_docs answers per document: the store's 403 is each refused document's `forbidden`.
+  it('lets the store refuse what the device’s role may not write, or a fact in another device’s name', async () => {
+    const byScanner = await write(
+      as('scanner'),
+      fact('01KDESK0000000000000000003', devices.scanner.deviceId),
+    );
+    expect(await byScanner.json()).toEqual([
+      expect.objectContaining({ error: 'forbidden', reason: 'a scanner device may not write SaleRecorded' }),
+    ]);
+    const impostor = await write(as('desk'), fact('01KDESK0000000000000000004', 'dev-someone-else'));
+    expect(await impostor.json()).toEqual([
+      expect.objectContaining({
+        error: 'forbidden',
+        reason: expect.stringContaining('only its own facts') as string,
+      }),
+    ]);
+  });
+
+  it('a revoked device’s credentials stop working at once: 401', async () => {
+    expect((await fetch(`${base}/couch/${catalogueDb}/`, { headers: as('lost') })).status).toBe(200);
+    await revokeDeviceUser(store.couch, devices.lost.deviceId);
+    expect((await fetch(`${base}/couch/${catalogueDb}/`, { headers: as('lost') })).status).toBe(401);
+    expect((await write(as('lost'), fact('01KDESK0000000000000000006', devices.lost.deviceId))).status).toBe(
+      401,
+    );
   });
 
   it('refuses everything replication does not need, with a reason', async () => {
@@ -84,7 +140,7 @@ describe('the replication proxy', () => {
     ] as const) {
       const response = await fetch(`${base}${path}`, {
         method,
-        headers: body ? { 'content-type': 'application/json' } : {},
+        headers: body ? { 'content-type': 'application/json', ...as('desk') } : as('desk'),
         body: body ? JSON.stringify(body) : undefined,
       });
       expect(response.status, `${method} ${path}`).toBe(403);

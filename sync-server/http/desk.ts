@@ -1,9 +1,11 @@
 // The desk app over HTTP: the built renderer at /, the store's replication endpoints at /couch (same origin, so no
-// CORS), and /api/changes, one server-sent stream saying which event databases changed.
+// CORS), and /api/changes, one server-sent stream saying which event databases changed (its access, an enrolled
+// device's credentials, is checked by the API's access table: see server.ts).
 //
-// Until device enrolment (issue 8) /couch forwards with the store's admin credentials: any browser that reaches this
-// server has the store's rights, narrowed only by the allow-list in store-proxy-policy.ts. Bind the sync server to
-// 127.0.0.1 (the default) until then.
+// /couch forwards the device's own credentials (Basic, its store user from store/security.ts), never the server's:
+// the store enforces what that device may read and write (_security, validate_doc_update). A request without them is
+// refused here (401) and never reaches the store anonymously. The allow-list in store-proxy-policy.ts narrows it
+// further to what replication needs.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyReplyFrom from '@fastify/reply-from';
@@ -38,13 +40,24 @@ export async function deskRoutes(app: FastifyInstance, options: DeskOptions): Pr
     logLevel: 'warn',
     handler(request, reply) {
       const path = request.url.slice('/couch'.length);
+      const credentials = request.headers.authorization;
+      if (!credentials?.startsWith('Basic '))
+        return reply.code(401).send({
+          error: 'unauthorized',
+          reason: "this device's credentials are missing: set the device up with an enrolment code",
+        });
       const refusal = storeRequestRefusal(request.method, path, request.body);
       if (refusal) return reply.code(403).send({ error: 'forbidden', reason: refusal });
       return reply.from(storePath + path, {
         rewriteRequestHeaders: (_request, headers) => {
-          // The browser's own cookies and credentials are not the store's business; the server's are added here.
-          const { cookie: _cookie, authorization: _authorization, host: _host, ...rest } = headers;
-          return { ...rest, ...(store.authorization ? { authorization: store.authorization } : {}) };
+          // The device's credentials go on; the browser's cookies are not the store's business.
+          const { cookie: _cookie, host: _host, ...rest } = headers;
+          return { ...rest, authorization: credentials };
+        },
+        // A browser that sees a Basic challenge asks the person for a password: the desk handles a 401 itself.
+        rewriteHeaders: (headers) => {
+          const { 'www-authenticate': _challenge, ...rest } = headers;
+          return rest;
         },
       });
     },

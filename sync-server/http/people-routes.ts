@@ -1,10 +1,11 @@
-// People and devices over HTTP: sign-in and sign-out, the staff directory (admins), and device enrolment and
-// revocation (admins ask for a code; the device exchanges it). Bodies are checked with zod; a broken rule of the
+// People and devices over HTTP: sign-in and sign-out, the staff directory (admins), device enrolment and
+// revocation (admins ask for a code; the device exchanges it), and each device's roster (who may sign in on it,
+// for its offline sign-in). Bodies are checked with zod; a broken rule of the
 // directory answers 409 with its sentence; nothing here ever returns a password verifier.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { deviceRoles } from '../../domain/users/devices';
+import { deviceRoles, peopleOnDevice } from '../../domain/users/devices';
 import { roles, userNameSchema } from '../../domain/users/events';
 import { UserRuleBroken } from '../../domain/users/users';
 import type { UsersCommand } from '../../domain/users/users';
@@ -169,6 +170,20 @@ export function peopleRoutes(
   });
 
   route('GET', '/api/devices', admins, async () => devices.list());
+
+  // The people who may sign in on the asking device, active or not (a deactivated person is refused offline too):
+  // what the device needs to check a name and a PIN with no network. Never a verifier.
+  route('GET', '/api/devices/roster', 'device', async (request, reply) => {
+    const device = access.device(request);
+    if (!device) return;
+    const state = await directory.refresh();
+    const allowed: readonly string[] = peopleOnDevice[device.role];
+    const people =
+      state.status === 'populated'
+        ? [...state.users.values()].filter((u) => allowed.includes(u.role)).map((u) => publicUser(u.userId))
+        : [];
+    return reply.header('cache-control', 'no-store').send({ device, people });
+  });
 
   route('POST', '/api/devices/:deviceId/revoke', admins, async (request, reply) => {
     const params = parse(deviceParams, request.params, reply);

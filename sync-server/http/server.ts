@@ -9,6 +9,8 @@ import { readPublishedTrust } from '../authority/trust';
 import { deskRoutes } from './desk';
 import { accessControl } from './access';
 import { peopleRoutes } from './people-routes';
+import { paymentRoutes } from './payment-routes';
+import type { CardPayments } from './payment-routes';
 import type { Directory } from '../people/directory';
 import { devices as enrolledDevices } from '../people/devices';
 import { sessions as peopleSessions } from '../people/sessions';
@@ -21,6 +23,8 @@ export function buildHttpServer(options: {
   /** The built renderer (dist/renderer by default). */
   rendererDir?: string;
   directory: Directory;
+  /** Card payments (payment-routes.ts); off unless the sync server is configured for Stripe. */
+  payments?: CardPayments;
 }) {
   const { couch, authority, metrics, directory } = options;
   const app = Fastify({ loggerInstance: options.logger });
@@ -30,11 +34,14 @@ export function buildHttpServer(options: {
     for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
   });
   const sessions = peopleSessions({ couch, directory });
-  const access = accessControl(sessions);
+  const devices = enrolledDevices({ couch });
+  const access = accessControl(sessions, devices);
   access.install(app, (url) => url.startsWith('/api/'));
-  peopleRoutes(app, { directory, sessions, devices: enrolledDevices({ couch }), access });
-  // Not guarded yet: the desk app's change stream, until desks replicate with their own store credentials (issue 8).
-  access.declare('GET', '/api/changes', 'public');
+  peopleRoutes(app, { directory, sessions, devices, access });
+  const payments = options.payments ?? { on: false, reason: 'Card payments are off on this sync server.' };
+  paymentRoutes(app, { couch, payments, access });
+  // The desk app's change stream: an enrolled device's, by its own credentials.
+  access.declare('GET', '/api/changes', 'device');
   access.declare('GET', '/api/trust', 'public');
   void app.register(deskRoutes, {
     couchUrl: couch.url,

@@ -1,6 +1,7 @@
 // What a browser may ask of the store through the sync server's /couch proxy: the replication of event databases,
-// and nothing else. Until device enrolment (issue 8) the proxy speaks with the store's admin credentials, so this
-// allow-list is the only thing between any local browser and the whole store.
+// and nothing else. The proxy speaks with the device's own credentials, so the store's _security and validation
+// decide what the device may do; this allow-list is a second wall in front of them (no database made or read that a
+// desk does not replicate, no design document, no request that crashes the test store).
 import { ordersDatabase } from '../../domain/events/order-flow';
 import { factIdPattern } from '../../domain/log/envelope';
 import { catalogueDb, concertDbPrefix } from '../store/couch';

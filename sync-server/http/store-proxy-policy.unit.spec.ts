@@ -1,4 +1,4 @@
-// The /couch proxy lets a browser replicate event databases and do nothing else with the store's credentials.
+// The /couch proxy lets a device replicate event databases and do nothing else, whatever its credentials allow.
 import { describe, expect, it } from 'vitest';
 import { storeRequestRefusal } from './store-proxy-policy';
 

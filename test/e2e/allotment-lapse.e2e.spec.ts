@@ -28,7 +28,7 @@ test('after the lapse time, the unsold seats of a desk go back to the pool and a
   openDesk,
 }) => {
   test.setTimeout(240_000);
-  const office = await openDesk('Office');
+  const office = await openDesk('Office', { device: 'manager' });
   const deskA = await openDesk('Desk A');
   const deskB = await openDesk('Desk B');
   const concert = await office.publishConcert('Lapsing Quartet', [

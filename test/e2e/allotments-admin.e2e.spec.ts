@@ -1,12 +1,14 @@
 // Issue 6, the organizer's and the manager's side: desks' seats given, refused and given back from the Allotments
 // screen, and the manager's conflict report across desks.
-import { expect, test } from './fixtures';
+import { adminApi, expect, test } from './fixtures';
 import { AllotmentsPage, ConflictsPage } from './pages/allotments-page';
 
 test('an organizer gives desks seats from the free ones, a refusal says how many there are, and a desk gives back its unsold', async ({
   openDesk,
 }) => {
-  const office = await openDesk('Office');
+  const office = await openDesk('Office', { device: 'manager' });
+  // Blocks are a selling desk's: the office's device (a manager's) sells nor gives back any.
+  const deskA = await openDesk('Desk A');
   const deskB = await openDesk('Desk B');
   const concert = await office.publishConcert('Allotted Trio', [
     { name: 'Floor', capacity: 10, price: '100' },
@@ -15,7 +17,7 @@ test('an organizer gives desks seats from the free ones, a refusal says how many
 
   const admin = await new AllotmentsPage(office.page).open();
   await admin.chooseConcert(concert);
-  const officeId = await admin.deviceId();
+  const deskAId = await deskA.deviceId();
   await admin.expectFree('Floor', 10);
 
   const granted = await admin.grant(deskBId, 'Floor', 3);
@@ -28,19 +30,21 @@ test('an organizer gives desks seats from the free ones, a refusal says how many
   await expect(refused).toHaveAttribute('data-status', 'refused');
   await expect(refused).toContainText('Ask for 7 or fewer');
 
-  // Desk B holds 3 already: the policy tops up only the office's own desk.
-  const policy = await admin.setPolicy({ perLevel: { Floor: 2 }, desks: [officeId, deskBId] });
+  // Desk B holds 3 already: the policy tops up only desk A.
+  const policy = await admin.setPolicy({ perLevel: { Floor: 2 }, desks: [deskAId, deskBId] });
   await expect(policy).toHaveAttribute('data-status', 'done');
   await expect(policy).toContainText('2 seats given');
-  await admin.expectBlock(officeId, 'Floor', { granted: 2, remaining: 2 });
+  await admin.expectBlock(deskAId, 'Floor', { granted: 2, remaining: 2 });
   await admin.expectBlock(deskBId, 'Floor', { granted: 3, remaining: 3 });
   await admin.expectFree('Floor', 5);
 
   // Only a desk's own seats can be given back, from that desk.
   await expect(admin.block(deskBId, 'Floor').getByRole('button')).toHaveCount(0);
-  const returned = await admin.giveBackUnsold('Floor');
+  const atDeskA = await new AllotmentsPage(deskA.page).open();
+  await atDeskA.chooseConcert(concert);
+  const returned = await atDeskA.giveBackUnsold('Floor');
   await expect(returned).toHaveAttribute('data-status', 'done');
-  await admin.expectBlock(officeId, 'Floor', { returned: 2, remaining: 0 });
+  await admin.expectBlock(deskAId, 'Floor', { returned: 2, remaining: 0 });
   await admin.expectFree('Floor', 7);
 
   const atDeskB = await new AllotmentsPage(deskB.page).open();
@@ -54,8 +58,9 @@ test('an organizer gives desks seats from the free ones, a refusal says how many
 test("the manager's report lists a desk's rejected sale with its staff and both clocks, then its cash refund", async ({
   openDesk,
 }) => {
-  const office = await openDesk('Office');
-  const deskB = await openDesk('Desk B');
+  const office = await openDesk('Office', { device: 'manager' });
+  const seller = await adminApi.createPerson('desk');
+  const deskB = await openDesk('Desk B', { person: seller });
   const concert = await office.publishConcert('Conflicted Duo', [
     { name: 'Floor', capacity: 4, price: '100' },
   ]);
@@ -76,7 +81,7 @@ test("the manager's report lists a desk's rejected sale with its staff and both 
   await manager.open();
   await manager.expectRejected(deskBId, 1, 'unsettled');
   const row = manager.of('rejected_sale', deskBId);
-  await expect(row).toContainText('desk-user');
+  await expect(row).toContainText(seller.userId);
   await expect(row).toContainText('sold out');
   await expect(row.locator('time')).toHaveCount(2);
 

@@ -25,7 +25,7 @@ test('three desks sell 10 seats offline, 7 of them from blocks: none over, the o
   openDesk,
 }) => {
   test.setTimeout(180_000);
-  const office = await openDesk('Office');
+  const office = await openDesk('Office', { device: 'manager' });
   const deskA = await openDesk('Desk A');
   const deskB = await openDesk('Desk B');
   const deskC = await openDesk('Desk C');
@@ -117,7 +117,7 @@ test('three desks sell 10 seats offline, 7 of them from blocks: none over, the o
 test('a rejected sale is exchanged for seats of another level: a new sale, then the settlement, both decided', async ({
   openDesk,
 }) => {
-  const office = await openDesk('Office');
+  const office = await openDesk('Office', { device: 'manager' });
   const desk = await openDesk('Desk A');
   const concert = await office.publishConcert('Exchange Band', [
     { name: level, capacity: 1, price: '100' },

@@ -4,7 +4,7 @@ import { expect, test } from './fixtures';
 test('two desks share three Golden Circle seats: the first sale is confirmed, the oversell is rejected', async ({
   openDesk,
 }) => {
-  const office = await openDesk('Office');
+  const office = await openDesk('Office', { device: 'manager' });
   const deskA = await openDesk('Desk A');
   const deskB = await openDesk('Desk B');
   const concert = await office.publishConcert('Golden Band', [
@@ -30,7 +30,7 @@ test('two desks share three Golden Circle seats: the first sale is confirmed, th
 test('an offline sale is pending and waits to upload, then is confirmed within seconds of reconnecting', async ({
   openDesk,
 }) => {
-  const office = await openDesk('Office');
+  const office = await openDesk('Office', { device: 'manager' });
   const deskA = await openDesk('Desk A');
   const concert = await office.publishConcert('Offline Orchestra', [
     { name: 'Regular', capacity: 100, price: '350' },
@@ -49,7 +49,7 @@ test('an offline sale is pending and waits to upload, then is confirmed within s
 });
 
 test('a reload while offline keeps the pending sale and its status', async ({ openDesk }) => {
-  const office = await openDesk('Office');
+  const office = await openDesk('Office', { device: 'manager' });
   const deskA = await openDesk('Desk A');
   const concert = await office.publishConcert('Reload Quartet', [
     { name: 'Regular', capacity: 100, price: '350' },

@@ -7,7 +7,7 @@ import { DrawerPage } from './pages/drawer-page';
 test('a shift with a float of 200 counts a cash sale and a rejected sale’s refund, and closes with its variance', async ({
   openDesk,
 }) => {
-  const office = await openDesk('Office');
+  const office = await openDesk('Office', { device: 'manager' });
   const desk = await openDesk('Desk A');
   const concert = await office.publishConcert('Drawer Duo', [{ name: 'Front', capacity: 3, price: '50' }]);
 
@@ -54,7 +54,13 @@ test('a shift with a float of 200 counts a cash sale and a rejected sale’s ref
   await expect
     .poll(async () =>
       desk.page.evaluate(async (stream) => {
-        const response = await fetch('/couch/stagedoor-orders/_all_docs?include_docs=true');
+        const { deviceId, secret } = JSON.parse(localStorage.getItem('stagedoor.device') ?? '{}') as {
+          deviceId?: string;
+          secret?: string;
+        };
+        const response = await fetch('/couch/stagedoor-orders/_all_docs?include_docs=true', {
+          headers: { authorization: `Basic ${btoa(`${deviceId}:${secret}`)}` },
+        });
         const { rows } = (await response.json()) as {
           rows: { id: string; doc?: { type?: string; stream?: string; data?: { docId?: string } } }[];
         };

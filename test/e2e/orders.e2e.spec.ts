@@ -7,12 +7,15 @@ import { ConflictsPage } from './pages/allotments-page';
 test('a cart of three lines for two concerts, emailed, paid in cash, reaches tickets issued and invoiced', async ({
   openDesk,
 }) => {
+  const office = await openDesk('Office', { device: 'manager' });
   const desk = await openDesk('Box office 1');
-  const golden = await desk.publishConcert('Golden Band', [
+  const golden = await office.publishConcert('Golden Band', [
     { name: 'Golden Circle', capacity: 10, price: '1200' },
     { name: 'Regular', capacity: 100, price: '350' },
   ]);
-  const quartet = await desk.publishConcert('Quiet Quartet', [{ name: 'Floor', capacity: 50, price: '200' }]);
+  const quartet = await office.publishConcert('Quiet Quartet', [
+    { name: 'Floor', capacity: 50, price: '200' },
+  ]);
 
   const orders = await desk.orders();
   await orders.add(golden, 'Golden Circle', 1);
@@ -47,8 +50,9 @@ test('a cart of three lines for two concerts, emailed, paid in cash, reaches tic
 test('a reload in the middle of a sale keeps the carts: the one served and the one parked', async ({
   openDesk,
 }) => {
+  const office = await openDesk('Office', { device: 'manager' });
   const desk = await openDesk('Box office 2');
-  const concert = await desk.publishConcert('Reload Band', [
+  const concert = await office.publishConcert('Reload Band', [
     { name: 'Balcony', capacity: 20, price: '150' },
     { name: 'Stalls', capacity: 20, price: '250' },
   ]);
@@ -73,8 +77,9 @@ test('a hold that lapses shows the order as expired, and the same cart can be co
   openDesk,
 }) => {
   test.setTimeout(150_000);
+  const office = await openDesk('Office', { device: 'manager' });
   const desk = await openDesk('Box office 3');
-  const concert = await desk.publishConcert('Lapsing Choir', [{ name: 'Nave', capacity: 10, price: '90' }]);
+  const concert = await office.publishConcert('Lapsing Choir', [{ name: 'Nave', capacity: 10, price: '90' }]);
   const orders = await desk.orders();
   await orders.add(concert, 'Nave', 2);
   await orders.chooseCourier({

@@ -22,7 +22,7 @@ test('a desk offline inside its allotment prints 2 tickets whose codes verify ag
   request,
 }) => {
   test.setTimeout(120_000);
-  const office = await openDesk('Office');
+  const office = await openDesk('Office', { device: 'manager' });
   const desk = await openDesk('Desk P');
   const artist = `Print Band ${Date.now()}`;
   const startsAt = tomorrowEvening();
@@ -30,8 +30,18 @@ test('a desk offline inside its allotment prints 2 tickets whose codes verify ag
 
   // The trust the desk holds: the catalogue's trust events, which it replicated before going offline.
   const server = process.env[serverUrlVariable] ?? '';
+  // The store is read with the desk's own credentials, as the desk reads it.
+  const credentials = await desk.page.evaluate(
+    () =>
+      JSON.parse(localStorage.getItem('stagedoor.device') ?? '{}') as { deviceId: string; secret: string },
+  );
+  const headers = {
+    authorization: `Basic ${Buffer.from(`${credentials.deviceId}:${credentials.secret}`).toString('base64')}`,
+  };
   const readTrust = async (): Promise<Trust> => {
-    const catalogue = await request.get(`${server}/couch/stagedoor-catalogue/_all_docs?include_docs=true`);
+    const catalogue = await request.get(`${server}/couch/stagedoor-catalogue/_all_docs?include_docs=true`, {
+      headers,
+    });
     expect(catalogue.ok()).toBe(true);
     const { rows } = (await catalogue.json()) as { rows: { doc?: { type?: string; data?: unknown } }[] };
     return addTrustEvents(
@@ -91,6 +101,7 @@ test('a desk offline inside its allotment prints 2 tickets whose codes verify ag
   const concertDocs = async () => {
     const response = await request.get(
       `${server}/couch/stagedoor-concert-${concertId}/_all_docs?include_docs=true`,
+      { headers },
     );
     const body = (await response.json()) as {
       rows: { doc?: { type?: string; data?: { docType?: string } } }[];

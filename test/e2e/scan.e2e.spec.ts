@@ -15,15 +15,15 @@ test('offline scanners accept printed tickets at once; the duplicate, a forgery 
   openDesk,
 }) => {
   test.setTimeout(180_000);
-  const office = await openDesk('Office');
+  const office = await openDesk('Office', { device: 'manager' });
   const desk = await openDesk('Desk S');
   const artist = `Gate Band ${Date.now()}`;
   const printing = await deskReadyToPrint(office, desk, { artist, startsAt: inTwoHours(), level, seats: 2 });
   const concertId = await desk.concertId(artist);
 
   // Two scanners, bound to the concert at two gates, holding the trust (the authority's key, the desk's certificate).
-  const north = new ScannerPage((await openDesk('Gate North')).page);
-  const south = new ScannerPage((await openDesk('Gate South')).page);
+  const north = new ScannerPage((await openDesk('Gate North', { device: 'scanner' })).page);
+  const south = new ScannerPage((await openDesk('Gate South', { device: 'scanner' })).page);
   for (const [scanner, gate] of [
     [north, 'North'],
     [south, 'South'],

@@ -244,6 +244,43 @@ describe('devices', () => {
     expect((await stream()).some((d) => d.meta.causationId === late._id)).toBe(false);
   });
 
+  it('a device reads its roster and its change stream with its own credentials; revoked, it is told so', async () => {
+    const offer = await call('POST', '/api/devices/codes', adminToken, { role: 'scanner', name: 'Gate 9' });
+    const enrolled = await call('POST', '/api/devices/enrol', undefined, { code: offer.body.code });
+    const { deviceId } = enrolled.body.device as { deviceId: string };
+    const basic = (secret: string) => ({
+      authorization: `Basic ${Buffer.from(`${deviceId}:${secret}`).toString('base64')}`,
+    });
+    const asDevice = basic(String(enrolled.body.password));
+
+    const roster = await fetch(`${api}/api/devices/roster`, { headers: asDevice });
+    expect(roster.status).toBe(200);
+    const body = (await roster.json()) as { device: { role: string }; people: { role: string }[] };
+    expect(body.device).toMatchObject({ deviceId, role: 'scanner', name: 'Gate 9' });
+    // Only who may sign in on a scanner, and never a verifier.
+    expect(body.people.map((p) => p.role)).toEqual(body.people.map(() => 'scanner'));
+    expect(body.people.map((p) => Object.keys(p).sort())).toContainEqual([
+      'name',
+      'role',
+      'status',
+      'userId',
+    ]);
+    expect(JSON.stringify(body)).not.toContain('$scrypt$');
+
+    const abort = new AbortController();
+    const stream = await fetch(`${api}/api/changes`, { headers: asDevice, signal: abort.signal });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toBe('text/event-stream');
+    abort.abort();
+    expect((await fetch(`${api}/api/changes`)).status).toBe(401);
+    expect((await fetch(`${api}/api/changes`, { headers: basic('wrong-secret') })).status).toBe(401);
+
+    await call('POST', `/api/devices/${deviceId}/revoke`, adminToken);
+    const revoked = await fetch(`${api}/api/devices/roster`, { headers: asDevice });
+    expect(revoked.status).toBe(401);
+    expect(await revoked.json()).toMatchObject({ error: 'device_revoked' });
+  });
+
   it('an unknown code is refused, and a code is only for an admin to make', async () => {
     expect((await call('POST', '/api/devices/enrol', undefined, { code: 'AAAAA-BBBBB' })).status).toBe(403);
     const asDesk = await call('POST', '/api/devices/codes', tokens.get('desk'), { role: 'desk', name: 'x' });
@@ -266,6 +303,13 @@ describe('every API route checks the role', () => {
       if (access === 'public') continue;
       const [method = 'GET', pattern = ''] = route.split(' ');
       const path = pattern.replace(/:(\w+)/g, 'x');
+      if (access === 'device') {
+        // A device's route takes the device's credentials, not a person's session: every person's token is a 401.
+        for (const token of [undefined, 'not-a-token', ...tokens.values()])
+          expect((await call(method, path, token)).status, `${route} with a person's token`).toBe(401);
+        checked.push(route);
+        continue;
+      }
       expect((await call(method, path, undefined, method === 'GET' ? undefined : {})).status, route).toBe(
         401,
       );
