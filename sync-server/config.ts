@@ -24,6 +24,17 @@ const schema = z.object({
   CLOCK_RATE: z.coerce.number().positive().max(10_000).default(1),
   /** Test hook: SIGKILL the process right after appending the first order decision of this type. */
   CRASH_AFTER_DECISION: z.string().min(1).optional(),
+  /** Card payments through Stripe: the secret key (sk_…); without it (and the webhook secret) card payments are off. */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** The webhook endpoint's signing secret (whsec_…): every webhook's signature is checked with it. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /**
+   * Another server speaking Stripe's API, e.g. http://127.0.0.1:12111 (the tests' local one). It also enables the
+   * desk's test card confirmation, which a real box office does at its card terminal instead.
+   */
+  STRIPE_API_BASE: z
+    .url({ message: 'STRIPE_API_BASE must be a URL such as http://127.0.0.1:12111' })
+    .optional(),
   SEED_DEMO: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -54,4 +65,16 @@ export function redact(url: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+/** Why card payments are off, or undefined when both Stripe settings are there. */
+export function cardPaymentsOff(
+  config: Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET'>,
+): string | undefined {
+  const missing = [
+    config.STRIPE_SECRET_KEY ? undefined : 'STRIPE_SECRET_KEY',
+    config.STRIPE_WEBHOOK_SECRET ? undefined : 'STRIPE_WEBHOOK_SECRET',
+  ].filter((name) => name !== undefined);
+  if (missing.length === 0) return undefined;
+  return `Card payments are off: the sync server has no ${missing.join(' and no ')}. Take cash.`;
 }

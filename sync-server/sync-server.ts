@@ -5,9 +5,11 @@ import { ordersDatabase } from '../domain/events/order-flow';
 import { startAuthority } from './authority/supervisor';
 import { createMetrics } from './authority/metrics';
 import type { Config } from './config';
-import { authorityClock, redact } from './config';
+import { authorityClock, cardPaymentsOff, redact } from './config';
 import { seedDemoData } from './demo-data';
 import { buildHttpServer } from './http/server';
+import type { CardPayments } from './http/payment-routes';
+import { stripeGateway } from './payments/stripe-gateway';
 import { userDirectory } from './people/directory';
 import { ensureFirstAdmin } from './people/first-admin';
 import { authorityDb, catalogueDb, connect, ensureDatabase, ensureEventDatabase } from './store/couch';
@@ -55,6 +57,8 @@ export async function startSyncServer(
   if (config.SEED_DEMO === '1' && (await seedDemoData(couch))) logger.info('demo concerts seeded');
 
   const trustKey = await loadAuthorityKey(config.STAGEDOOR_DATA, logger);
+  const payments = cardPayments(config);
+  if (!payments.on) logger.info(payments.reason);
   const metrics = createMetrics();
   const authority = startAuthority({
     couch,
@@ -67,6 +71,7 @@ export async function startSyncServer(
     holdMinutes: config.HOLD_MINUTES,
     orderSettings: { timeoutMinutes: config.ORDER_TIMEOUT_MINUTES },
     trustKey,
+    ...(payments.on ? { refundGateway: payments.gateway } : {}),
     ...(config.CRASH_AFTER_DECISION ? { crashAfterDecision: config.CRASH_AFTER_DECISION } : {}),
   });
   const directory = userDirectory({ couch, authorityId: config.AUTHORITY_ID, logger });
@@ -76,7 +81,7 @@ export async function startSyncServer(
     password: config.ADMIN_PASSWORD,
     logger,
   });
-  const app = buildHttpServer({ couch, authority, metrics, logger, directory });
+  const app = buildHttpServer({ couch, authority, metrics, logger, directory, payments });
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -88,5 +93,20 @@ export async function startSyncServer(
       await app.close();
       await authority.stop();
     },
+  };
+}
+
+/** Card payments through Stripe when both its settings are there; off, with the reason, otherwise. */
+function cardPayments(config: Config): CardPayments {
+  const reason = cardPaymentsOff(config);
+  const secretKey = config.STRIPE_SECRET_KEY;
+  const webhookSecret = config.STRIPE_WEBHOOK_SECRET;
+  if (reason || !secretKey || !webhookSecret)
+    return { on: false, reason: reason ?? 'Card payments are off.' };
+  const apiBase = config.STRIPE_API_BASE;
+  return {
+    on: true,
+    gateway: stripeGateway({ secretKey, webhookSecret, apiBase }),
+    testConfirm: apiBase !== undefined,
   };
 }

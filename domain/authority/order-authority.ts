@@ -6,6 +6,9 @@
 //   cause                                   decided with                            decision (stream order-<id>)
 //   CartConfirmed fact                      placeOrderFromCart → decideOrder        OrderPlaced
 //   PaymentInitiated fact (cash)            the order's check, then the payment     PaymentSucceeded
+//   PaymentGatewayReported (card webhook)   the order's check, then the payment     PaymentSucceeded, PaymentFailed,
+//                                                                                   PaymentRefunded
+//   TicketsRefundRequested fact             the order's tickets, priced             TicketsRefundAccepted
 //   OrderCancellationRequested fact         decideOrder CancelOrder                 OrderCancelled
 //   ConcertDecisionRelayed                  orderCommandFor… → decideOrder          OrderSeatsHeld, OrderTicketsIssued…
 //   ConcertDecisionRelayed (SeatsAllocated) orderCommandForSale → decideOrder       OrderRecordedFromSale (paid)
@@ -13,6 +16,10 @@
 //   <decision id>#<n> (a decision's step)   delivery, invoice, numbering, payment,  DeliveryMethodChosen, InvoiceCreated,
 //                                           notification deciders; the order        InvoiceNumberAssigned, OrderInvoiced…
 // A rule a cause breaks is recorded as OrderStepRefused, so every cause is answered once and never decided again.
+// Card money moves at the gateway: a refund of a card payment is a GatewayRefundRequested (or a card
+// TicketsRefundAccepted) whose outbox asks the sync server to call the gateway, and PaymentRefunded is decided only when
+// the gateway's webhook says the refund went through. A refund of an invoiced order's tickets is credited on the
+// invoice (CreditNoteIssued, numbered in its own series).
 // The order ends invoiced with its payment confirmation requested (NotificationRequested, when an email was given):
 // OrderConfirmationSent records that the mail went out, so it waits for the mailer's NotificationSent (a later issue);
 // recording it now would say the customer was told when nobody was.
@@ -50,7 +57,7 @@ import {
   OrderRuleBroken,
   saleOrderIdFor,
 } from '../order/order';
-import type { OrderCommand, OrderState } from '../order/order';
+import type { OrderCommand, OrderState, PlacedOrder } from '../order/order';
 import { orderDecisionTypes } from '../order/events';
 import { react } from '../order/policy';
 import type { OrderPolicyCommand } from '../order/policy';
@@ -67,8 +74,8 @@ import {
   refundFor,
 } from '../order/routing';
 import type { InvoicedPayment } from '../order/routing';
-import { decidePayment, evolvePayment, initialPaymentState } from '../payment/payment';
-import type { PaymentState } from '../payment/payment';
+import { decidePayment, evolvePayment, initialPaymentState, PaymentRuleBroken } from '../payment/payment';
+import type { PaymentCommand, PaymentState } from '../payment/payment';
 import type { PaymentDecision } from '../payment/events';
 import { emptyChain, streamDecisionDoc } from '../log/stream';
 import type { ChainHead, DecisionContext } from '../log/stream';
@@ -84,6 +91,8 @@ export type OrderSettings = {
   priceBasis: PriceBasis;
   /** The invoice series (FV/2026/000123). */
   invoiceSeries: string;
+  /** The credit notes' own gapless series (KOR/2026/000001). */
+  creditNoteSeries: string;
   /** The language of the emails the order causes. */
   locale: string;
 };
@@ -93,6 +102,7 @@ export const defaultOrderSettings: OrderSettings = {
   taxRateBp: 800,
   priceBasis: 'gross',
   invoiceSeries: 'FV',
+  creditNoteSeries: 'KOR',
   locale: 'pl',
 };
 
@@ -103,6 +113,9 @@ export const orderStreamTypes = [
   'PaymentSucceeded',
   'PaymentFailed',
   'PaymentRefunded',
+  'GatewayRefundRequested',
+  'TicketsRefundAccepted',
+  'CreditNoteIssued',
   'InvoiceCreated',
   'InvoicePaymentRecorded',
   'DeliveryMethodChosen',
@@ -136,6 +149,7 @@ export function buyerFor(delivery: DeliveryMethod): Buyer {
 }
 
 type Payment = { state: PaymentState; paidAt: string | null };
+type RefundAccepted = DataOf<'TicketsRefundAccepted'>;
 
 /** One order's stream, folded: the order and what its steps decided (payments, invoice, deliveries, confirmation). */
 export type OrderBook = {
@@ -148,6 +162,10 @@ export type OrderBook = {
   invoice: InvoiceState;
   deliveries: ReadonlyMap<string, DeliveryState>;
   notification: NotificationState;
+  /** The refunds of its tickets accepted, by refund id. */
+  refunds: ReadonlyMap<string, RefundAccepted>;
+  /** The card refunds asked of the gateway (a cancelled order's late money), by refund id. */
+  gatewayRefunds: ReadonlyMap<string, DataOf<'GatewayRefundRequested'>>;
 };
 
 export type NumberingBook = { head: ChainHead; numbering: NumberingState };
@@ -176,12 +194,17 @@ const emptyBook = (orderId: string): OrderBook => ({
   invoice: initialInvoiceState(),
   deliveries: new Map(),
   notification: initialNotificationState(),
+  refunds: new Map(),
+  gatewayRefunds: new Map(),
 });
 
 /** What a cause asks of the order process. */
 export type Step =
   | { type: 'place'; confirmed: CartEventData<'CartConfirmed'> }
   | { type: 'cash'; initiated: DataOf<'PaymentInitiated'> }
+  | { type: 'gateway'; report: DataOf<'PaymentGatewayReported'> }
+  | { type: 'refund'; requested: DataOf<'TicketsRefundRequested'>; deviceId: string }
+  | { type: 'payment'; command: PaymentCommand }
   | { type: 'sale'; sale: AllocatedSale }
   | { type: 'order'; command: OrderCommand }
   | { type: 'timeout' }
@@ -201,9 +224,20 @@ export type Cause = { id: string; correlationId: string; orderId: string; step: 
 /** A request for a concert's authority, written create-only into its database (a 409 means it was sent before). */
 export type ConcertRequest = { database: string; doc: RequestDoc };
 
-export type Outbox = { requests: ConcertRequest[]; steps: Cause[] };
+/** A card refund the sync server asks of the gateway (idempotent by refund id); its webhook confirms it. */
+export type GatewayRefund = {
+  refundId: string;
+  paymentId: string;
+  orderId: string;
+  gatewayReference: string;
+  amount: number;
+  currency: string;
+  reason: string;
+};
 
-const emptyOutbox = (): Outbox => ({ requests: [], steps: [] });
+export type Outbox = { requests: ConcertRequest[]; steps: Cause[]; gateway: GatewayRefund[] };
+
+const emptyOutbox = (): Outbox => ({ requests: [], steps: [], gateway: [] });
 
 /** The cause a device fact or a relayed concert decision is, or undefined when the order process ignores it. */
 export function causeOf(doc: FactDoc | RelayDoc): Cause | undefined {
@@ -219,6 +253,10 @@ export function causeOf(doc: FactDoc | RelayDoc): Cause | undefined {
       return cause(doc.data.orderId, { type: 'place', confirmed: doc.data });
     case 'PaymentInitiated':
       return cause(doc.data.orderId, { type: 'cash', initiated: doc.data });
+    case 'PaymentGatewayReported':
+      return cause(doc.data.orderId, { type: 'gateway', report: doc.data });
+    case 'TicketsRefundRequested':
+      return cause(doc.data.orderId, { type: 'refund', requested: doc.data, deviceId: meta.deviceId });
     case 'OrderCancellationRequested':
       return cause(doc.data.orderId, { type: 'order', command: { type: 'CancelOrder', data: doc.data } });
     case 'ConcertDecisionRelayed': {
@@ -291,6 +329,14 @@ export function decideCause(
       }
       case 'cash':
         return inOrder(takeCash(step.initiated, book));
+      case 'gateway':
+        return inOrder(takeGatewayReport(step.report, book));
+      case 'refund':
+        return inOrder(acceptRefund(step.requested, step.deviceId, book));
+      case 'payment': {
+        const current = book.payments[step.command.data.paymentId]?.state ?? initialPaymentState();
+        return inOrder(decidePayment(step.command, current));
+      }
       case 'sale':
         return inOrder(decideOrder(orderCommandForSale(step.sale, now), book.order));
       case 'order':
@@ -329,6 +375,10 @@ function stepName(step: Step): string {
       return 'PlaceOrder';
     case 'cash':
       return 'TakePayment';
+    case 'gateway':
+      return 'RecordGatewayReport';
+    case 'refund':
+      return 'RefundTickets';
     case 'sale':
       return 'RecordSale';
     case 'timeout':
@@ -339,7 +389,8 @@ function stepName(step: Step): string {
 }
 
 /**
- * Cash in the drawer is captured at once, for a payment the order is waiting for. Anything else is refused, so the desk
+ * Cash in the drawer is captured at once, for a payment the order is waiting for (a card's outcome comes from the
+ * gateway's webhook instead, see takeGatewayReport). Anything else is refused, so the desk
  * gives the money back; the order goes on waiting (a refusal is not a failed payment: nothing was lost).
  */
 function takeCash(initiated: DataOf<'PaymentInitiated'>, book: OrderBook): PaymentDecision[] {
@@ -347,7 +398,7 @@ function takeCash(initiated: DataOf<'PaymentInitiated'>, book: OrderBook): Payme
   if (method.kind !== 'cash')
     throw new OrderRuleBroken(
       'not_ready',
-      'Card payments are taken with the payment gateway, not yet here: take cash.',
+      'A card is paid through the payment gateway (Pay by card), never recorded by the desk: take cash or pay by card.',
     );
   // The order's own check: its payment, its amount; an empty answer means this payment was captured already.
   const recorded = decideOrder(
@@ -368,6 +419,172 @@ function takeCash(initiated: DataOf<'PaymentInitiated'>, book: OrderBook): Payme
   ))
     payment = evolvePayment(payment, event);
   return decidePayment({ type: 'CapturePayment', data: { paymentId } }, payment);
+}
+
+/**
+ * What the card gateway reported, checked against the order and the payment. A capture is recorded even on an order
+ * that was cancelled meanwhile (money taken is a fact): the order's policy then gives it back through the gateway. A
+ * report heard before decides nothing.
+ */
+function takeGatewayReport(
+  report: DataOf<'PaymentGatewayReported'>,
+  book: OrderBook,
+): readonly { type: string; data: unknown }[] {
+  const { outcome, paymentId, orderId, gatewayReference, amount, currency, reason } = report;
+  const current = book.payments[paymentId]?.state ?? initialPaymentState();
+  const captured = current.status === 'succeeded' || current.status === 'refunded';
+  const card = { kind: 'card' as const, gatewayReference };
+  const initiated = (): PaymentState => {
+    let payment = initialPaymentState();
+    for (const event of decidePayment(
+      { type: 'InitiatePayment', data: { paymentId, orderId, amount, currency, method: card } },
+      payment,
+    ))
+      payment = evolvePayment(payment, event);
+    return payment;
+  };
+  switch (outcome) {
+    case 'succeeded': {
+      if (captured) {
+        if (current.method.kind === 'card' && current.method.gatewayReference === gatewayReference) return [];
+        throw new PaymentRuleBroken(
+          'already_captured',
+          `This payment was taken already: refund ${gatewayReference} at the payment gateway.`,
+        );
+      }
+      // The order's own check: its payment, its amount (a mismatch is refused with the reason).
+      decideOrder(
+        { type: 'RecordPaymentCaptured', data: { orderId, paymentId, amount, currency } },
+        book.order,
+      );
+      return decidePayment(
+        { type: 'CapturePayment', data: { paymentId, gatewayReference } },
+        initiated(),
+      ).map((event) =>
+        event.type === 'PaymentSucceeded' ? { ...event, data: { ...event.data, gatewayReference } } : event,
+      );
+    }
+    case 'failed': {
+      if (captured) return [];
+      const order = book.order;
+      const due =
+        order.status !== 'none' &&
+        order.payments.some((p) => p.paymentId === paymentId && p.status === 'due');
+      if (!due || order.status === 'cancelled') return [];
+      return decidePayment(
+        { type: 'FailPayment', data: { paymentId, reason: reason || 'declined' } },
+        initiated(),
+      );
+    }
+    case 'refunded': {
+      const { refundId } = report;
+      if (!refundId)
+        throw new PaymentRuleBroken(
+          'invalid_refund',
+          'The gateway reported a refund this box office did not ask for.',
+        );
+      const wanted =
+        book.refunds.get(refundId)?.reason ?? book.gatewayRefunds.get(refundId)?.reason ?? reason;
+      return decidePayment(
+        { type: 'RefundPayment', data: { paymentId, refundId, amount, reason: wanted } },
+        current,
+      );
+    }
+    case 'refund_failed':
+      throw new PaymentRuleBroken(
+        'invalid_refund',
+        `The payment gateway could not give back ${(amount / 100).toFixed(2)} ${currency}: ${reason || 'no reason given'}. Refund the customer another way.`,
+      );
+  }
+}
+
+const ticketedStatuses: readonly string[] = ['ticketed', 'invoiced', 'completed'];
+
+/**
+ * A refund of some or all of a paid order's tickets: each named ticket is the order's and not refunded before, all in
+ * one currency, priced at its line's unit price; a card refund needs a card payment, and no refund gives back more
+ * than its payment captured and has not given back yet.
+ */
+function acceptRefund(
+  requested: DataOf<'TicketsRefundRequested'>,
+  deviceId: string,
+  book: OrderBook,
+): readonly { type: string; data: unknown }[] {
+  const { refundId, orderId, ticketIds, method, reason } = requested;
+  if (book.refunds.has(refundId)) return [];
+  const order = book.order;
+  if (order.status === 'none' || order.orderId !== orderId)
+    throw new OrderRuleBroken('unknown_order', 'There is no such order.');
+  if (order.status === 'cancelled')
+    throw new OrderRuleBroken(
+      'order_cancelled',
+      'This order was cancelled: its money was given back already.',
+    );
+  if (!ticketedStatuses.includes(order.status))
+    throw new OrderRuleBroken(
+      'not_ready',
+      'Tickets are refunded once they are issued: cancel the order instead.',
+    );
+  const refundBroken = (message: string) => new PaymentRuleBroken('invalid_refund', message);
+  if (new Set(ticketIds).size !== ticketIds.length)
+    throw refundBroken('A ticket is named twice in this refund.');
+  const refunded = new Set([...book.refunds.values()].flatMap((r) => r.ticketIds));
+  const priced = ticketIds.map((ticketId) => {
+    const ticket = ticketOf(order, ticketId);
+    if (!ticket) throw refundBroken(`Ticket ${ticketId} is not one of this order's tickets.`);
+    if (refunded.has(ticketId)) throw refundBroken(`Ticket ${ticketId} was refunded already.`);
+    return { ticketId, ...ticket };
+  });
+  const currency = priced[0]?.currency ?? '';
+  if (priced.some((t) => t.currency !== currency))
+    throw refundBroken('Refund tickets of one currency at a time: each currency was paid separately.');
+  const amount = priced.reduce((sum, t) => sum + t.unitPrice, 0);
+  const due = order.payments.find((p) => p.currency === currency);
+  const payment = due && book.payments[due.paymentId]?.state;
+  if (!due || !payment || (payment.status !== 'succeeded' && payment.status !== 'refunded'))
+    throw new PaymentRuleBroken(
+      'not_captured',
+      'Nothing was paid for these tickets: there is nothing to refund.',
+    );
+  if (method === 'card' && payment.method.kind !== 'card')
+    throw refundBroken('This order was paid in cash: give the money back in cash.');
+  const left = payment.captured - payment.refunded;
+  if (amount > left)
+    throw new PaymentRuleBroken(
+      'refund_exceeds_capture',
+      `Only ${(left / 100).toFixed(2)} ${currency} of this payment can still be refunded, not ${(amount / 100).toFixed(2)} ${currency}.`,
+    );
+  const lines = new Map<string, { concertId: string; level: string; ticketIds: string[]; amount: number }>();
+  for (const { ticketId, concertId, level, unitPrice } of priced) {
+    const key = `${concertId}\u0000${level}`;
+    const line = lines.get(key) ?? { concertId, level, ticketIds: [], amount: 0 };
+    lines.set(key, { ...line, ticketIds: [...line.ticketIds, ticketId], amount: line.amount + unitPrice });
+  }
+  const data = { refundId, orderId, paymentId: due.paymentId, method, ticketIds, amount, currency, reason };
+  return [{ type: 'TicketsRefundAccepted', data: { ...data, lines: [...lines.values()], deviceId } }];
+}
+
+/** A ticket of the order: its concert, its level (tickets are handed out over the concert's lines in order), its price. */
+function ticketOf(
+  order: PlacedOrder,
+  ticketId: string,
+): { concertId: string; level: string; unitPrice: number; currency: string } | undefined {
+  for (const reservation of order.reservations) {
+    const index = reservation.ticketIds?.indexOf(ticketId) ?? -1;
+    if (index < 0) continue;
+    let seen = 0;
+    for (const line of order.lines.filter((l) => l.concertId === reservation.concertId)) {
+      seen += line.quantity;
+      if (index < seen)
+        return {
+          concertId: line.concertId,
+          level: line.level,
+          unitPrice: line.unitPrice,
+          currency: line.currency,
+        };
+    }
+  }
+  return undefined;
 }
 
 /** A step of the order's policy that this authority carries out itself. */
@@ -393,6 +610,18 @@ function carryOut(
     }
     case 'RefundPayment': {
       const current = book.payments[command.data.paymentId]?.state ?? initialPaymentState();
+      if (current.status === 'succeeded' && current.method.kind === 'card') {
+        // Card money goes back through the gateway: ask for it, and decide the refund when its webhook says so.
+        const { paymentId, refundId, orderId, reason } = command.data;
+        if (book.gatewayRefunds.has(refundId) || current.refundIds.includes(refundId)) return [];
+        const amount = current.captured - current.refunded;
+        if (amount <= 0) return [];
+        const { currency, method } = current;
+        const data = { paymentId, orderId, refundId, amount, currency, reason };
+        return [
+          { type: 'GatewayRefundRequested', data: { ...data, gatewayReference: method.gatewayReference } },
+        ];
+      }
       return decidePayment(refundFor(command), current);
     }
   }
@@ -401,8 +630,12 @@ function carryOut(
 /** What the books know of an order: its walk-in customer, its buyer, the tax, and how each payment was taken. */
 function booksOf(book: OrderBook, issuedAt: string, settings: OrderSettings) {
   const payments: Record<string, InvoicedPayment> = {};
-  for (const [paymentId, { paidAt }] of Object.entries(book.payments))
-    if (paidAt) payments[paymentId] = { method: 'cash', reference: null, paidAt };
+  for (const [paymentId, { state, paidAt }] of Object.entries(book.payments))
+    if (paidAt)
+      payments[paymentId] =
+        state.status !== 'none' && state.method.kind === 'card'
+          ? { method: 'card', reference: state.method.gatewayReference, paidAt }
+          : { method: 'cash', reference: null, paidAt };
   const delivery: DeliveryMethod = book.order.status === 'none' ? { kind: 'printed' } : book.order.delivery;
   return {
     customerId: customerIdFor(book.orderId),
@@ -501,10 +734,24 @@ function evolveBook(
     case 'OrderStepRefused':
       return book;
     case 'PaymentSucceeded': {
-      const { paymentId } = doc.data;
-      const payment = cashCaptured(doc.data, doc.data.amount, doc.meta.recordedAt);
+      const { paymentId, gatewayReference } = doc.data;
+      const payment = gatewayReference
+        ? cardCaptured({ ...doc.data, gatewayReference }, doc.meta.recordedAt)
+        : cashCaptured(doc.data, doc.data.amount, doc.meta.recordedAt);
       return { ...book, payments: { ...book.payments, [paymentId]: payment } };
     }
+    case 'GatewayRefundRequested': {
+      const gatewayRefunds = new Map(book.gatewayRefunds);
+      gatewayRefunds.set(doc.data.refundId, doc.data);
+      return { ...book, gatewayRefunds };
+    }
+    case 'TicketsRefundAccepted': {
+      const refunds = new Map(book.refunds);
+      refunds.set(doc.data.refundId, doc.data);
+      return { ...book, refunds };
+    }
+    case 'CreditNoteIssued':
+      return { ...book, invoice: evolveInvoice(book.invoice, doc) };
     case 'OrderRecordedFromSale': {
       // A cash sale's money was taken at the desk: its payment is captured as the order is recorded.
       const { orderId } = doc.data;
@@ -559,6 +806,19 @@ function cashCaptured(
   return { state: evolvePayment(initiated, { type: 'PaymentSucceeded', data }), paidAt };
 }
 
+/** A card payment the gateway confirmed: initiated with its reference, captured in full. */
+function cardCaptured(
+  data: { paymentId: string; orderId: string; amount: number; currency: string; gatewayReference: string },
+  paidAt: string,
+): Payment {
+  const { gatewayReference, ...payment } = data;
+  const initiated = evolvePayment(initialPaymentState(), {
+    type: 'PaymentInitiated',
+    data: { ...payment, method: { kind: 'card', gatewayReference } },
+  });
+  return { state: evolvePayment(initiated, { type: 'PaymentSucceeded', data: payment }), paidAt };
+}
+
 const localPolicyTypes = [
   'ChooseDeliveryMethod',
   'CreateInvoice',
@@ -578,12 +838,58 @@ function outboxOf(
   const { orderId } = book;
   const steps: Step[] = [];
   const requests: ConcertRequest[] = [];
+  const gateway: GatewayRefund[] = [];
   switch (doc.type) {
     case 'PaymentSucceeded':
-    case 'PaymentFailed':
-    case 'PaymentRefunded': {
+    case 'PaymentFailed': {
       const command = orderCommandForPayment(doc);
       if (command) steps.push({ type: 'order', command });
+      break;
+    }
+    case 'PaymentRefunded': {
+      // A refund of invoiced tickets is credited on the invoice, on the refund's clock.
+      const refund = book.refunds.get(doc.data.refundId);
+      if (refund && book.invoice.status === 'paid')
+        steps.push({
+          type: 'invoice',
+          command: creditNoteFor(refund, book.invoice.invoiceId, doc.meta.recordedAt),
+        });
+      break;
+    }
+    case 'GatewayRefundRequested': {
+      const { refundId, paymentId, gatewayReference, amount, currency, reason } = doc.data;
+      gateway.push({ refundId, paymentId, orderId, gatewayReference, amount, currency, reason });
+      break;
+    }
+    case 'TicketsRefundAccepted': {
+      const { refundId, paymentId, amount, currency, reason, method } = doc.data;
+      const payment = book.payments[paymentId]?.state;
+      if (method === 'card' && payment?.status !== 'none' && payment?.method.kind === 'card')
+        gateway.push({
+          refundId,
+          paymentId,
+          orderId,
+          gatewayReference: payment.method.gatewayReference,
+          amount,
+          currency,
+          reason,
+        });
+      else if (method === 'cash')
+        // The cash is handed back at the desk: the refund is decided at once.
+        steps.push({
+          type: 'payment',
+          command: { type: 'RefundPayment', data: { paymentId, refundId, amount, reason } },
+        });
+      break;
+    }
+    case 'CreditNoteIssued': {
+      const { creditNoteId, issuedAt } = doc.data;
+      const data = {
+        series: settings.creditNoteSeries,
+        year: new Date(issuedAt).getUTCFullYear(),
+        documentId: creditNoteId,
+      };
+      steps.push({ type: 'number', command: { type: 'AssignInvoiceNumber', data } });
       break;
     }
     case 'InvoiceCreated': {
@@ -627,6 +933,30 @@ function outboxOf(
   return {
     requests,
     steps: steps.map((step, n) => ({ id: `${doc._id}#${n}`, correlationId, orderId, step })),
+    gateway,
+  };
+}
+
+/** The credit note of a refund of invoiced tickets: the refunded amount of each of the invoice's lines. */
+const creditNoteIdFor = (refundId: string): string => `${refundId}:credit-note`;
+
+function creditNoteFor(refund: RefundAccepted, invoiceId: string, issuedAt: string): InvoiceCommand {
+  const byLine = new Map<string, { concertId: string; level: string; amount: number }>();
+  for (const { concertId, level, amount } of refund.lines) {
+    const key = `${concertId}\u0000${level}`;
+    const line = byLine.get(key) ?? { concertId, level, amount: 0 };
+    byLine.set(key, { ...line, amount: line.amount + amount });
+  }
+  return {
+    type: 'IssueCreditNote',
+    data: {
+      invoiceId,
+      creditNoteId: creditNoteIdFor(refund.refundId),
+      refundId: refund.refundId,
+      reason: refund.reason || 'Tickets refunded.',
+      issuedAt,
+      lines: [...byLine.values()].filter((l) => l.amount > 0),
+    },
   };
 }
 
@@ -688,6 +1018,15 @@ function concertRequest(command: RemoteCommand, cause: OrdersDecisionDoc): Conce
 export function stillWanted(state: OrdersAuthorityState, outbox: Outbox): Outbox {
   return {
     steps: outbox.steps.filter((cause) => !state.decided.has(cause.id)),
+    // A card refund is still wanted until the gateway's webhook has been decided into PaymentRefunded.
+    gateway: outbox.gateway.filter(({ orderId, paymentId, refundId }) => {
+      const payment = state.orders.get(orderId)?.payments[paymentId]?.state;
+      return !(
+        payment &&
+        (payment.status === 'succeeded' || payment.status === 'refunded') &&
+        payment.refundIds.includes(refundId)
+      );
+    }),
     requests: outbox.requests.filter(({ doc }) => {
       const order = state.orders.get(doc.data.orderId)?.order;
       if (!order || order.status === 'none') return false;
@@ -700,4 +1039,5 @@ export function stillWanted(state: OrdersAuthorityState, outbox: Outbox): Outbox
 export const mergeOutboxes = (outboxes: readonly Outbox[]): Outbox => ({
   requests: outboxes.flatMap((o) => o.requests),
   steps: outboxes.flatMap((o) => o.steps),
+  gateway: outboxes.flatMap((o) => o.gateway),
 });

@@ -25,6 +25,7 @@ import {
 import type {
   Cause,
   ConcertRequest,
+  GatewayRefund,
   OrdersAuthorityState,
   OrdersDecisionDoc,
   Outbox,
@@ -187,6 +188,8 @@ class Authority {
   state: OrdersAuthorityState = initialOrdersState();
   log: OrdersDecisionDoc[] = [];
   requests: ConcertRequest[] = [];
+  /** The card refunds asked of the gateway. */
+  refunds: GatewayRefund[] = [];
   now = iso(1);
   private decisions = 0;
 
@@ -207,6 +210,7 @@ class Authority {
       }
       const wanted = stillWanted(this.state, mergeOutboxes(outboxes));
       this.requests.push(...wanted.requests);
+      this.refunds.push(...wanted.gateway);
       pending = wanted.steps;
     }
     return appended;
@@ -541,7 +545,7 @@ describe('a restart reading the log again', () => {
     authority.decide(confirmedRelay(torwar), confirmedRelay(spodek));
     authority.decide(ticketsRelay(torwar), ticketsRelay(spodek));
     const { state, wanted } = restart(authority.log);
-    expect(wanted).toEqual({ requests: [], steps: [] });
+    expect(wanted).toEqual({ requests: [], steps: [], gateway: [] });
     expect(state.decided).toEqual(authority.state.decided);
     expect(state.orders.get(orderId)?.order).toEqual(authority.order().order);
   });
@@ -585,5 +589,183 @@ describe('a restart reading the log again', () => {
     expect(wanted.requests.map((r) => r.doc._id)).toEqual([
       `request:${reservationIdFor(orderId, spodek)}:release`,
     ]);
+  });
+});
+
+/** What the card gateway's webhook reports, as the sync server writes it. */
+function gateway(
+  outcome: 'succeeded' | 'failed' | 'refunded' | 'refund_failed',
+  more: { amount?: number; refundId?: string; reason?: string; reference?: string } = {},
+): Cause {
+  const id = ulid();
+  const fact: FactDoc<'PaymentGatewayReported'> = {
+    _id: id,
+    type: 'PaymentGatewayReported',
+    v: 1,
+    stream: `order-${orderId}`,
+    data: {
+      gateway: 'stripe',
+      eventId: `evt_${id}`,
+      outcome,
+      paymentId: paymentIdFor(orderId, 'PLN'),
+      orderId,
+      gatewayReference: more.reference ?? 'pi_1',
+      amount: more.amount ?? total,
+      currency: 'PLN',
+      ...(more.refundId ? { refundId: more.refundId } : {}),
+      reason: more.reason ?? '',
+    },
+    meta: { ...meta(id), deviceId: 'gateway-stripe' },
+  };
+  return must(causeOf(fact));
+}
+
+function refundTickets(ticketIds: string[], method: 'cash' | 'card'): Cause {
+  const id = ulid();
+  const fact: FactDoc<'TicketsRefundRequested'> = {
+    _id: id,
+    type: 'TicketsRefundRequested',
+    v: 1,
+    stream: `order-${orderId}`,
+    data: { refundId: id, orderId, ticketIds, method, reason: 'Cannot come.' },
+    meta: meta(id),
+  };
+  return must(causeOf(fact));
+}
+
+/** An order paid (by card or in cash), its seats confirmed, its tickets issued, invoiced and numbered. */
+function invoicedAuthority(by: 'card' | 'cash'): Authority {
+  const authority = paidAuthority();
+  authority.decide(by === 'card' ? gateway('succeeded') : cash());
+  authority.decide(confirmedRelay(torwar), confirmedRelay(spodek));
+  authority.decide(ticketsRelay(torwar), ticketsRelay(spodek));
+  authority.sent();
+  return authority;
+}
+
+const vip = `${torwar}-VIP-0`;
+const floor = (i: number) => `${spodek}-Płyta-${i}`;
+
+describe('a card payment through the gateway', () => {
+  it('is captured with its reference when the gateway says so, and shown on the invoice; heard again, nothing', () => {
+    const authority = paidAuthority();
+    const paid = authority.decide(gateway('succeeded'));
+    expect(types(paid)).toEqual(['PaymentSucceeded', 'OrderPaymentCaptured']);
+    expect(paid[0]?.data).toMatchObject({ amount: total, gatewayReference: 'pi_1' });
+    authority.decide(confirmedRelay(torwar), confirmedRelay(spodek));
+    const finished = authority.decide(ticketsRelay(torwar), ticketsRelay(spodek));
+    expect(finished.find((d) => d.type === 'InvoicePaymentRecorded')?.data).toMatchObject({
+      method: 'card',
+      reference: 'pi_1',
+    });
+    expect(authority.decide(gateway('succeeded'))).toEqual([]);
+    expect(authority.decide(gateway('failed'))).toEqual([]);
+    // Another intent's money for a payment taken already: refused, to be refunded at the gateway.
+    expect(authority.decide(gateway('succeeded', { reference: 'pi_2' }))[0]?.data).toMatchObject({
+      step: 'RecordGatewayReport',
+      code: 'already_captured',
+    });
+  });
+
+  it('cancels the order when the card is declined, and gives the seats back', () => {
+    const authority = paidAuthority();
+    const declined = authority.decide(gateway('failed', { reason: 'Your card was declined.' }));
+    expect(types(declined)).toEqual(['PaymentFailed', 'OrderCancelled']);
+    expect(declined[1]?.data).toMatchObject({ reason: 'payment_failed' });
+    expect(types(authority.sent())).toEqual(['ReservationReleaseRequested', 'ReservationReleaseRequested']);
+    expect(authority.decide(gateway('failed'))).toEqual([]);
+  });
+
+  it('refunds at the gateway money that arrives after the order was cancelled, until the webhook confirms it', () => {
+    const authority = paidAuthority();
+    authority.decide(cancelRequest());
+    authority.sent();
+    const late = authority.decide(gateway('succeeded'));
+    expect(types(late)).toEqual(['PaymentSucceeded', 'OrderPaymentCaptured', 'GatewayRefundRequested']);
+    expect(authority.refunds).toEqual([
+      expect.objectContaining({
+        gatewayReference: 'pi_1',
+        amount: total,
+        refundId: `${paymentIdFor(orderId, 'PLN')}:refund`,
+      }),
+    ]);
+    // A restart before the webhook asks the gateway again (idempotent by refund id).
+    expect(restart(authority.log).wanted.gateway).toHaveLength(1);
+    const refundId = must(authority.refunds[0]).refundId;
+    expect(types(authority.decide(gateway('refunded', { refundId })))).toEqual(['PaymentRefunded']);
+    expect(restart(authority.log).wanted.gateway).toEqual([]);
+    expect(authority.order().payments[paymentIdFor(orderId, 'PLN')]?.state.status).toBe('refunded');
+  });
+
+  it('records a refund the gateway could not make, and one it made that nobody asked for, as refusals', () => {
+    const authority = invoicedAuthority('card');
+    const failed = authority.decide(
+      gateway('refund_failed', { amount: 100, refundId: 'r9', reason: 'expired card' }),
+    )[0];
+    expect(failed?.data).toMatchObject({ code: 'invalid_refund' });
+    expect(failed?.type === 'OrderStepRefused' && failed.data.message).toContain('expired card');
+    expect(authority.decide(gateway('refunded', { amount: 100 }))[0]?.data).toMatchObject({
+      code: 'invalid_refund',
+    });
+  });
+});
+
+describe('a refund of tickets', () => {
+  it('refunds one ticket of a card order at the gateway, then credits it on the invoice and numbers the credit note', () => {
+    const authority = invoicedAuthority('card');
+    const asked = refundTickets([vip], 'card');
+    const accepted = authority.decide(asked);
+    expect(types(accepted)).toEqual(['TicketsRefundAccepted']);
+    expect(accepted[0]?.data).toMatchObject({
+      amount: 30_000,
+      method: 'card',
+      lines: [{ concertId: torwar, level: 'VIP', ticketIds: [vip], amount: 30_000 }],
+    });
+    expect(authority.refunds).toEqual([expect.objectContaining({ refundId: asked.id, amount: 30_000 })]);
+    const credited = authority.decide(gateway('refunded', { amount: 30_000, refundId: asked.id }));
+    expect(types(credited)).toEqual(['PaymentRefunded', 'CreditNoteIssued', 'InvoiceNumberAssigned']);
+    expect(credited[1]?.data).toMatchObject({
+      creditNoteId: `${asked.id}:credit-note`,
+      totals: [{ currency: 'PLN', gross: 30_000, tax: 2_222, net: 27_778 }],
+    });
+    expect(credited[2]).toMatchObject({
+      stream: 'invoice-numbers-KOR-2026',
+      data: { number: 'KOR/2026/000001', documentId: `${asked.id}:credit-note` },
+    });
+  });
+
+  it('refunds tickets of a cash order in cash at once', () => {
+    const authority = invoicedAuthority('cash');
+    const done = authority.decide(refundTickets([floor(0), floor(1)], 'cash'));
+    expect(types(done)).toEqual([
+      'TicketsRefundAccepted',
+      'PaymentRefunded',
+      'CreditNoteIssued',
+      'InvoiceNumberAssigned',
+    ]);
+    expect(done[1]?.data).toMatchObject({ amount: 20_000, refundedInTotal: 20_000 });
+    expect(authority.refunds).toEqual([]);
+  });
+
+  it('refuses what it cannot refund, with the reason', () => {
+    const authority = invoicedAuthority('cash');
+    /** The step refused and its sentence. */
+    const refusal = (cause: Cause): string => {
+      const [decision] = authority.decide(cause);
+      return decision?.type === 'OrderStepRefused' ? `${decision.data.step}: ${decision.data.message}` : '';
+    };
+    expect(refusal(refundTickets(['nope'], 'cash'))).toMatch(/^RefundTickets: .*not one of/);
+    expect(refusal(refundTickets([vip, vip], 'cash'))).toContain('twice');
+    expect(refusal(refundTickets([vip], 'card'))).toContain('paid in cash');
+    authority.decide(refundTickets([vip], 'cash'));
+    expect(refusal(refundTickets([vip], 'cash'))).toContain('refunded already');
+
+    const unpaid = paidAuthority();
+    expect(unpaid.decide(refundTickets([vip], 'cash'))[0]?.data).toMatchObject({ code: 'not_ready' });
+    unpaid.decide(cancelRequest());
+    expect(unpaid.decide(refundTickets([vip], 'cash'))[0]?.data).toMatchObject({ code: 'order_cancelled' });
+    expect(new Authority().decide(refundTickets([vip], 'cash'))[0]?.data).toMatchObject({
+      code: 'unknown_order',
+    });
   });
 });

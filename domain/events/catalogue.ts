@@ -134,9 +134,16 @@ export const eventCatalogue = {
   CartDeliveryChosen: fact(cartEventSchemas.CartDeliveryChosen, sellers),
   CartCleared: fact(cartEventSchemas.CartCleared, sellers),
   CartConfirmed: fact(cartEventSchemas.CartConfirmed, sellers),
-  /** Cash in the drawer (card comes with the payment issue): the authority captures it at once. */
+  /** Cash in the drawer: the authority captures it at once (a card is paid through the gateway, see below). */
   PaymentInitiated: fact(paymentEventSchemas.PaymentInitiated, sellers),
   OrderCancellationRequested: fact(orderEventSchemas.OrderCancellationRequested, sellers),
+  /** Tickets of a paid order refunded at the desk, some or all, in cash or back to the card. */
+  TicketsRefundRequested: fact(paymentEventSchemas.TicketsRefundRequested, sellers),
+  /**
+   * The card gateway's signed webhook, as the sync server writes it (no device may): a ULID-shaped id derived from the
+   * gateway's event id, so a webhook delivered twice is one document.
+   */
+  PaymentGatewayReported: fact(paymentEventSchemas.PaymentGatewayReported, []),
   // A desk's cash drawer (domain/finance/cash-drawer.ts), decided at the desk like its cart, in `drawer-<deskId>`:
   DrawerShiftOpened: fact(financeEventSchemas.DrawerShiftOpened, sellers),
   DrawerCashSaleRecorded: fact(financeEventSchemas.DrawerCashSaleRecorded, sellers),
@@ -183,6 +190,10 @@ export const eventCatalogue = {
   PaymentSucceeded: decision(paymentEventSchemas.PaymentSucceeded),
   PaymentFailed: decision(paymentEventSchemas.PaymentFailed),
   PaymentRefunded: decision(paymentEventSchemas.PaymentRefunded),
+  GatewayRefundRequested: decision(paymentEventSchemas.GatewayRefundRequested),
+  TicketsRefundAccepted: decision(paymentEventSchemas.TicketsRefundAccepted),
+  /** A refund of an invoiced order's tickets, credited against its invoice; numbered in its own series (KOR). */
+  CreditNoteIssued: decision(financeEventSchemas.CreditNoteIssued),
   InvoiceCreated: decision(financeEventSchemas.InvoiceCreated),
   InvoicePaymentRecorded: decision(financeEventSchemas.InvoicePaymentRecorded),
   /** In the series' numbering stream (`invoice-numbers-<series>-<year>`): gapless. */

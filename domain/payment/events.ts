@@ -28,6 +28,12 @@ export const paymentRejectionCodes = [
 ] as const;
 export type PaymentRejectionCode = (typeof paymentRejectionCodes)[number];
 
+/** What the gateway's webhook says happened. */
+export const gatewayOutcomes = ['succeeded', 'failed', 'refunded', 'refund_failed'] as const;
+export type GatewayOutcome = (typeof gatewayOutcomes)[number];
+export const refundMethods = ['cash', 'card'] as const;
+export type RefundMethod = (typeof refundMethods)[number];
+
 const payment = { paymentId: z.string().min(1).max(200), orderId: z.string().min(1).max(200) };
 
 export const paymentEventSchemas = {
@@ -37,8 +43,13 @@ export const paymentEventSchemas = {
     currency: currencySchema,
     method: paymentMethodSchema,
   }),
-  /** The money is captured: in the drawer, or confirmed by the gateway. */
-  PaymentSucceeded: z.object({ ...payment, amount: minor, currency: currencySchema }),
+  /** The money is captured: in the drawer, or confirmed by the gateway (then with its reference). */
+  PaymentSucceeded: z.object({
+    ...payment,
+    amount: minor,
+    currency: currencySchema,
+    gatewayReference: z.string().min(1).max(200).optional(),
+  }),
   PaymentFailed: z.object({ ...payment, reason: z.string().max(500) }),
   /** A desk asks to give money back; without an amount, all that is left. The authority decides. */
   PaymentRefundRequested: z.object({
@@ -56,6 +67,68 @@ export const paymentEventSchemas = {
     /** All refunded so far, this refund included: never more than was captured. */
     refundedInTotal: minor,
   }),
+  /**
+   * What the card gateway reported by its signed webhook, written by the sync server into the orders database (its id
+   * is derived from the gateway's event id, so an event delivered twice is one document) and decided once by the
+   * orders authority: a capture, a decline, or a refund done or failed.
+   */
+  PaymentGatewayReported: z.object({
+    gateway: z.literal('stripe'),
+    eventId: z.string().min(1).max(200),
+    outcome: z.enum(gatewayOutcomes),
+    paymentId: payment.paymentId,
+    orderId: payment.orderId,
+    /** The PaymentIntent's id. */
+    gatewayReference: z.string().min(1).max(200),
+    amount: minor,
+    currency: currencySchema,
+    /** The refund's own id (ours), for a refund's outcome. */
+    refundId: z.string().min(1).max(200).optional(),
+    reason: z.string().max(500),
+  }),
+  /** The authority asked the gateway to give a card payment's money back (confirmed later by webhook). */
+  GatewayRefundRequested: z.object({
+    ...payment,
+    refundId: z.string().min(1).max(200),
+    gatewayReference: z.string().min(1).max(200),
+    amount: z.number().int().positive(),
+    currency: currencySchema,
+    reason: z.string().max(500),
+  }),
+  /**
+   * A desk refunds tickets of a paid order, some or all: in cash from its drawer, or back to the card the order was
+   * paid with. The authority prices them from the order and decides.
+   */
+  TicketsRefundRequested: z.object({
+    refundId: z.string().min(1).max(200),
+    orderId: payment.orderId,
+    ticketIds: z.array(z.string().min(1).max(200)).min(1).max(1000),
+    method: z.enum(refundMethods),
+    reason: z.string().max(500),
+  }),
+  /** The tickets are refunded: their price is given back (cash at the desk, or the card by the gateway). */
+  TicketsRefundAccepted: z.object({
+    refundId: z.string().min(1).max(200),
+    orderId: payment.orderId,
+    paymentId: payment.paymentId,
+    method: z.enum(refundMethods),
+    ticketIds: z.array(z.string().min(1).max(200)).min(1).max(1000),
+    lines: z
+      .array(
+        z.object({
+          concertId: z.string().min(1).max(200),
+          level: z.string().min(1).max(60),
+          ticketIds: z.array(z.string().min(1).max(200)).min(1),
+          amount: minor,
+        }),
+      )
+      .min(1),
+    amount: minor,
+    currency: currencySchema,
+    reason: z.string().max(500),
+    /** The desk that refunds (a cash refund comes out of its drawer). */
+    deviceId: z.string().min(1).max(200),
+  }),
 } as const;
 
 export const paymentEventWriters = {
@@ -64,6 +137,10 @@ export const paymentEventWriters = {
   PaymentFailed: 'authority',
   PaymentRefundRequested: 'device',
   PaymentRefunded: 'authority',
+  PaymentGatewayReported: 'authority',
+  GatewayRefundRequested: 'authority',
+  TicketsRefundRequested: 'device',
+  TicketsRefundAccepted: 'authority',
 } as const satisfies Record<keyof typeof paymentEventSchemas, 'device' | 'authority'>;
 
 type Schemas = typeof paymentEventSchemas;
@@ -73,4 +150,7 @@ export type PaymentEvent = {
   [K in PaymentEventType]: { type: K; data: PaymentEventData<K> };
 }[PaymentEventType];
 /** What the payment decider decides; a refund request is the fact a desk writes to ask for one. */
-export type PaymentDecision = Exclude<PaymentEvent, { type: 'PaymentRefundRequested' }>;
+export type PaymentDecision = Extract<
+  PaymentEvent,
+  { type: 'PaymentInitiated' | 'PaymentSucceeded' | 'PaymentFailed' | 'PaymentRefunded' }
+>;

@@ -28,7 +28,7 @@ function decided(commands: PaymentCommand[]): PaymentDecision[] {
 }
 
 describe("the payment's events", () => {
-  it('are started and refund-requested at the desk, decided by the authority otherwise', () => {
+  it('are started and refund-requested at the desk, reported by the gateway through the sync server, decided by the authority otherwise', () => {
     expect(Object.keys(paymentEventWriters).sort()).toEqual(Object.keys(paymentEventSchemas).sort());
     expect(paymentEventWriters).toEqual({
       PaymentInitiated: 'device',
@@ -36,6 +36,10 @@ describe("the payment's events", () => {
       PaymentFailed: 'authority',
       PaymentRefundRequested: 'device',
       PaymentRefunded: 'authority',
+      PaymentGatewayReported: 'authority',
+      GatewayRefundRequested: 'authority',
+      TicketsRefundRequested: 'device',
+      TicketsRefundAccepted: 'authority',
     });
   });
 

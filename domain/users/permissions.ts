@@ -97,6 +97,8 @@ const refunding = [
   'PaymentRefundRequested',
   // a confirmed sale's tickets refunded at the desk: the authority voids them and frees their seats
   'SaleRefundRequested',
+  // tickets of a paid order refunded, some or all, in cash or back to the card: the authority prices and decides
+  'TicketsRefundRequested',
 ] as const;
 
 const cashDrawer = [

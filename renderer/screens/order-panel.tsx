@@ -1,6 +1,7 @@
-// One order as it goes (placed, seats held, cash taken, paid, tickets, invoice, confirmation) with the cash form while
-// it waits for its money; finding an order by its number; and today's orders of this desk.
-import { useState } from 'react';
+// One order as it goes (placed, seats held, cash taken, paid, tickets, invoice, confirmation) with the cash form and
+// the card payment while it waits for its money, and its refunds once it is ticketed; finding an order by its number;
+// and today's orders of this desk.
+import { useEffect, useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { OrderStep, OrderView, PaymentView } from '../../domain/desk/order-view';
 import { deskOrdersSince, findOrder, normalizeOrderNumber } from '../../domain/desk/order-view';
@@ -9,7 +10,17 @@ import type { Tone } from '../components/chip';
 import { clockTime, money } from '../components/format';
 import { useDesk, useDeskStore } from '../components/use-desk';
 import { t } from '../i18n';
-import { confirmAgain, takeCash } from '../lib/cart-actions';
+import { priceTickets, projectOrderMoney } from '../../domain/payment/refund-view';
+import type { RefundView } from '../../domain/payment/refund-view';
+import {
+  cardPaymentStatus,
+  confirmAgain,
+  confirmWithTestCard,
+  refundTickets,
+  startCardPayment,
+  takeCash,
+} from '../lib/cart-actions';
+import type { CardIntentView, CardStatus } from '../lib/cart-actions';
 import { parseAmount } from '../lib/money-input';
 
 const tones: Record<OrderStep, Tone> = {
@@ -164,6 +175,7 @@ function OrderDetails({ order, onShow }: { order: OrderView; onShow: (orderId: s
         <p data-testid="order-invoice">{t('order.invoice', { number: order.invoiceNumber })}</p>
       )}
       {order.confirmationTo && <p>{t('order.confirmationTo', { email: order.confirmationTo })}</p>}
+      {refundable.includes(order.step) && <OrderRefunds order={order} />}
       {over && order.mine && <ConfirmAgain order={order} onShow={onShow} />}
     </div>
   );
@@ -255,7 +267,248 @@ function Payment({ order, payment }: { order: OrderView; payment: PaymentView })
       <button type="submit" className="primary large" disabled={busy}>
         {t('order.takeCash', { amount: money(amount, currency) })}
       </button>
+      <CardPayment order={order} payment={payment} />
     </form>
+  );
+}
+
+/**
+ * The card: online only, and only when the sync server is set up for Stripe (else it says why). The desk asks for the
+ * order's PaymentIntent (the amount is the order's, the server's); the card is then taken at the terminal, and the
+ * order moves on when the gateway's webhook confirms. Against a local test server the desk may confirm with the test
+ * card; a real box office has its card reader there.
+ */
+function CardPayment({ order, payment }: { order: OrderView; payment: PaymentView }) {
+  const store = useDeskStore();
+  const { connection } = useDesk();
+  const [status, setStatus] = useState<CardStatus>();
+  const [intent, setIntent] = useState<CardIntentView>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const online = connection.online;
+  useEffect(() => {
+    if (!online) return;
+    let live = true;
+    void cardPaymentStatus(store).then((answer) => live && setStatus(answer));
+    return () => {
+      live = false;
+    };
+  }, [store, online]);
+
+  const act = async (work: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await work();
+      setError(undefined);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  let body;
+  if (!online) body = <p className="hint">{t('card.offline')}</p>;
+  else if (!status) body = <p className="hint">{t('card.checking')}</p>;
+  else if (status.card === 'off')
+    body = (
+      <p className="hint" data-testid="card-off">
+        {status.reason}
+      </p>
+    );
+  else if (!intent)
+    body = (
+      <button
+        type="button"
+        className="secondary large"
+        disabled={busy}
+        onClick={() => void act(async () => setIntent(await startCardPayment(store, order.orderId)))}
+      >
+        {t('card.pay', { amount: money(payment.amount, payment.currency) })}
+      </button>
+    );
+  else
+    body = (
+      <div className="stack">
+        <p className="notice" data-testid="card-pending">
+          {t('card.pending', { reference: intent.paymentIntentId })}
+        </p>
+        <p className="hint">{t('card.terminal')}</p>
+        {status.testCard && (
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => void act(() => confirmWithTestCard(store, intent.paymentIntentId))}
+          >
+            {t('card.testConfirm')}
+          </button>
+        )}
+      </div>
+    );
+  return (
+    <section className="stack" aria-label={t('card.heading')} data-testid="card-payment">
+      {body}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+const refundable: readonly OrderStep[] = ['ticketed', 'invoiced', 'confirmation_requested', 'completed'];
+
+/** Refunding tickets of a paid order: some or all, in cash from the drawer or back to the card it was paid with. */
+function OrderRefunds({ order }: { order: OrderView }) {
+  const store = useDeskStore();
+  const snapshot = useDesk();
+  const { connection } = snapshot;
+  const books = useMemo(
+    () => projectOrderMoney(store.orderDocs(), order.orderId),
+    // The orders view changes whenever the orders database does.
+    [store, snapshot.orders, order.orderId],
+  );
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const tickets = priceTickets(order.lines, books.tickets);
+  const open = tickets.filter((ticket) => !books.refundedTickets.has(ticket.ticketId));
+  const selected = open.filter((ticket) => chosen.has(ticket.ticketId));
+  const [first] = selected;
+  const amount = selected.reduce((sum, ticket) => sum + ticket.unitPrice, 0);
+  const currency = first?.currency ?? order.totals[0]?.currency ?? 'PLN';
+  const byCard = books.paidBy.some((p) => p.method === 'card');
+  const toggle = (ticketId: string) =>
+    setChosen((now) => {
+      const next = new Set(now);
+      if (next.has(ticketId)) next.delete(ticketId);
+      else next.add(ticketId);
+      return next;
+    });
+  const refund = async (method: 'cash' | 'card') => {
+    setBusy(true);
+    try {
+      const done = await refundTickets(store, {
+        orderId: order.orderId,
+        ticketIds: selected.map((ticket) => ticket.ticketId),
+        method,
+        reason: reason.trim(),
+        amount,
+        currency,
+      });
+      setNotice(done.drawer ? t('refunds.noDrawer', { reason: done.drawer }) : undefined);
+      setChosen(new Set());
+      setError(undefined);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (tickets.length === 0) return null;
+  return (
+    <section className="stack" aria-labelledby="refunds-title" data-testid="order-refunds">
+      <h3 id="refunds-title">{t('refunds.heading')}</h3>
+      {books.paidBy
+        .filter((p) => p.method === 'card' && p.reference)
+        .map((p) => (
+          <p key={p.paymentId}>{t('card.paidBy', { reference: p.reference ?? '' })}</p>
+        ))}
+      {books.refunds.map((r) => (
+        <RefundLine key={r.refundId} refund={r} />
+      ))}
+      {open.length > 0 && (
+        <>
+          <p className="hint">{t('refunds.hint')}</p>
+          <label className="row">
+            <input
+              type="checkbox"
+              checked={selected.length === open.length}
+              onChange={() =>
+                setChosen(selected.length === open.length ? new Set() : new Set(open.map((x) => x.ticketId)))
+              }
+            />
+            {t('refunds.all')}
+          </label>
+          <ul className="stack" aria-label={t('refunds.heading')}>
+            {tickets.map((ticket) => (
+              <li key={ticket.ticketId} data-testid="refund-ticket" data-ticket={ticket.ticketId}>
+                <label className="row">
+                  <input
+                    type="checkbox"
+                    disabled={books.refundedTickets.has(ticket.ticketId)}
+                    checked={chosen.has(ticket.ticketId) && !books.refundedTickets.has(ticket.ticketId)}
+                    onChange={() => toggle(ticket.ticketId)}
+                  />
+                  <code>{ticket.ticketId}</code>{' '}
+                  {t('refunds.ticket', {
+                    level: ticket.level,
+                    amount: money(ticket.unitPrice, ticket.currency),
+                  })}
+                  {books.refundedTickets.has(ticket.ticketId) && (
+                    <Chip tone="neutral" label={t('refunds.refunded')} />
+                  )}
+                </label>
+              </li>
+            ))}
+          </ul>
+          <label className="field">
+            <span>{t('refunds.reason')}</span>
+            <input value={reason} onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <div className="row">
+            <button
+              type="button"
+              disabled={busy || selected.length === 0}
+              onClick={() => void refund('cash')}
+            >
+              {t('refunds.cash', { amount: money(amount, currency) })}
+            </button>
+            {byCard && (
+              <button
+                type="button"
+                disabled={busy || selected.length === 0 || !connection.online}
+                onClick={() => void refund('card')}
+              >
+                {t('refunds.card', { amount: money(amount, currency) })}
+              </button>
+            )}
+          </div>
+          {byCard && !connection.online && <p className="hint">{t('refunds.cardOffline')}</p>}
+        </>
+      )}
+      {notice && <p className="notice">{notice}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function RefundLine({ refund }: { refund: RefundView }) {
+  const amount = refund.amount !== null && refund.currency ? money(refund.amount, refund.currency) : '';
+  const text =
+    refund.status === 'asked'
+      ? t('refunds.asked', { tickets: refund.ticketIds.length })
+      : refund.status === 'accepted'
+        ? t('refunds.accepted', { amount })
+        : refund.status === 'refunded'
+          ? t('refunds.done', { amount, method: refund.method })
+          : t('refunds.refused', { message: refund.message ?? '' });
+  return (
+    <p
+      data-testid="refund"
+      data-status={refund.status}
+      className={refund.status === 'refused' ? 'error' : undefined}
+    >
+      {text}
+      {refund.creditNote && ` · ${t('refunds.creditNote', { number: refund.creditNote })}`}
+    </p>
   );
 }
 

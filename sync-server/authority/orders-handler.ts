@@ -4,6 +4,8 @@
 // requests into the concerts' databases (create-only, deterministic ids: a 409 means sent before) and local steps,
 // decided in the next round. On every load the outbox of the whole log is replayed, so a crash between a decision and
 // its requests loses nothing. A conflict means another writer appended first: that stream is read again.
+// Card refunds a decision asks for are sent to the payment gateway the same way (idempotent by refund id), and asked
+// again at every load and sweep until the gateway's webhook is decided.
 import type { DocumentScope } from 'nano';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
@@ -27,6 +29,7 @@ import {
 import type {
   Cause,
   ConcertRequest,
+  GatewayRefund,
   OrderSettings,
   OrdersAuthorityState,
   OrdersDecisionDoc,
@@ -70,7 +73,10 @@ const pause = (ms: number, signal: AbortSignal): Promise<void> =>
       });
 /** How many steps deep one write decides: a chain longer than that goes on in the next write. */
 const stepsPerWrite = 8;
-const nothing = (): Outbox => ({ requests: [], steps: [] });
+const nothing = (): Outbox => ({ requests: [], steps: [], gateway: [] });
+
+/** Where card refunds go: the payment gateway (sync-server/payments), when card payments are on. */
+export type RefundGateway = { refund: (refund: GatewayRefund) => Promise<void> };
 
 export function ordersHandler(options: {
   couch: Couch;
@@ -88,6 +94,8 @@ export function ordersHandler(options: {
   saleGatherMs?: number;
   /** Test hook: the process kills itself right after appending a decision of this type, before its outbox is sent. */
   crashAfter?: string;
+  /** The card gateway; without it, card refunds wait (and are asked for once it is configured). */
+  gateway?: RefundGateway;
 }): OrdersHandler {
   const { couch, authorityId, logger, metrics } = options;
   const now = options.now ?? (() => new Date());
@@ -173,6 +181,29 @@ export function ordersHandler(options: {
     return rewind ? 'rewind' : 'continue';
   };
 
+  /** Card refunds the gateway refused or missed, by refund id: asked again at the next sweep. */
+  const refundsToRetry = new Map<string, GatewayRefund>();
+
+  /** Asks the gateway for card refunds (idempotent by refund id: asking twice refunds once). */
+  const refund = async (refunds: readonly GatewayRefund[]): Promise<void> => {
+    for (const wanted of refunds) {
+      if (!options.gateway) {
+        logger.warn({ refundId: wanted.refundId }, 'a card refund waits: card payments are not configured');
+        continue;
+      }
+      try {
+        await options.gateway.refund(wanted);
+        refundsToRetry.delete(wanted.refundId);
+      } catch (error) {
+        refundsToRetry.set(wanted.refundId, wanted);
+        logger.warn(
+          { err: error, refundId: wanted.refundId },
+          'the gateway refused or missed a refund: asked again at the next sweep',
+        );
+      }
+    }
+  };
+
   /** Writes requests into their concerts' databases; one that exists already was sent before. */
   const send = async (requests: readonly ConcertRequest[]): Promise<void> => {
     const byDatabase = new Map<string, Doc[]>();
@@ -222,7 +253,7 @@ export function ordersHandler(options: {
         tentative.push({ cause, doc, outbox });
         steps.push(...outbox.steps);
       }
-      todo = stillWanted(state, { requests: [], steps }).steps;
+      todo = stillWanted(state, { ...nothing(), steps }).steps;
     }
     if (tentative.length === 0) return { outbox: nothing(), retry: [] };
     const results = await createAll(
@@ -263,8 +294,11 @@ export function ordersHandler(options: {
   const run = async (causes: readonly Cause[], outbox: Outbox, signal?: AbortSignal): Promise<void> => {
     let pending = [...causes, ...outbox.steps];
     let requests = outbox.requests;
+    let refunds = outbox.gateway;
     for (;;) {
       await send(requests);
+      await refund(refunds);
+      refunds = [];
       if (pending.length === 0 || signal?.aborted) return;
       const chunk = pending.slice(0, causesPerWrite);
       const started = performance.now();
@@ -273,6 +307,7 @@ export function ordersHandler(options: {
       const wanted = stillWanted(state, next.outbox);
       pending = [...pending.slice(chunk.length), ...next.retry, ...wanted.steps];
       requests = wanted.requests;
+      refunds = wanted.gateway;
       // Allocated sales' bookkeeping takes at most a ninth of the time: the store serves the desks in between.
       if (pending.length > 0 && chunk.every(isSaleAllocation) && signal)
         await pause(Math.max(options.saleGatherMs ?? defaultSaleGatherMs, 8 * took), signal);
@@ -287,7 +322,8 @@ export function ordersHandler(options: {
   const tick = () =>
     serially(async () => {
       const due = dueTimeouts(state, now().toISOString());
-      if (due.length > 0) await run(due, nothing());
+      const unconfirmed = stillWanted(state, { ...nothing(), gateway: [...refundsToRetry.values()] }).gateway;
+      if (due.length > 0 || unconfirmed.length > 0) await run(due, { ...nothing(), gateway: unconfirmed });
     });
 
   /** The order's deadline runs on the authority's clock, swept only while this instance holds the lease. */

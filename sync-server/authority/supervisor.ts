@@ -16,6 +16,7 @@ import { startFollower } from './follower';
 import type { Follower } from './follower';
 import type { Metrics } from './metrics';
 import { ordersHandler } from './orders-handler';
+import type { RefundGateway } from './orders-handler';
 import { trustAuthority } from './trust';
 import type { AuthorityKey } from './trust';
 
@@ -38,6 +39,8 @@ export type AuthorityOptions = {
   crashAfterDecision?: string;
   /** The key tickets and desk certificates are signed with; without it trust facts wait (benchmarks). */
   trustKey?: AuthorityKey;
+  /** The card gateway card refunds are sent to (sync-server/payments); absent while card payments are off. */
+  refundGateway?: RefundGateway;
 };
 
 export type ConcertStatus = {
@@ -150,6 +153,7 @@ export function startAuthority(options: AuthorityOptions): Authority {
     settings: { ...defaultOrderSettings, ...options.orderSettings },
     ...(options.orderSweepMs !== undefined ? { sweepMs: options.orderSweepMs } : {}),
     ...(options.crashAfterDecision ? { crashAfter: options.crashAfterDecision } : {}),
+    ...(options.refundGateway ? { gateway: options.refundGateway } : {}),
   });
   const ordersFollower = startFollower({
     couch,
