@@ -4,6 +4,7 @@ import { benchDeskLatency } from './desk-latency.bench';
 import { benchOrders } from './orders.bench';
 import { benchReconnect } from './reconnect.bench';
 import { benchReconnectStorm } from './reconnect-storm.bench';
+import { benchScan } from './scan.bench';
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
   authority: benchAuthority,
@@ -11,6 +12,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   reconnect: benchReconnect,
   orders: benchOrders,
   'reconnect-storm': benchReconnectStorm,
+  scan: benchScan,
 };
 
 async function main(): Promise<void> {

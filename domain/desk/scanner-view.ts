@@ -3,6 +3,8 @@
 // chain order; the scans and annulments it has not decided yet (this device's own above all) are decided on top with
 // the authority's own rule (concert-gate.ts), so the scanner judges the next scan exactly as the authority will,
 // as far as it knows. A code is checked for its signature first (domain/ticket/signing.ts, in the screen: async).
+// `projectScanner` folds everything at once: the reference for scanner-log.ts, which keeps the same book as documents
+// arrive (the screen's, so that a scan never waits for a fold of the whole concert).
 import { concertStream } from '../authority/concert-authority';
 import {
   decideGateFact,
@@ -66,32 +68,18 @@ export function projectScanner(
     else if ((doc.type === 'TicketScanned' || doc.type === 'TicketScanAnnulled') && isGateFact(doc))
       facts.push(doc);
   }
-  const book: ScannerBook = {
-    concertId,
-    deviceId,
-    title: null,
-    cancelled: false,
-    policy: 'admit',
-    gate: initialGateBook(),
-    counts: { entered: 0, exited: 0 },
-    own: [],
-  };
+  const book = emptyScannerBook(concertId, deviceId);
   const decided = new Map<string, AnyDecision['type']>();
   const links = decisions.map((doc) => ({ ...doc.meta, doc }));
   for (const { doc } of followChain(emptyChain(), links).accepted) {
     decided.set(doc.meta.causationId, doc.type);
-    if (doc.type === 'ConcertCreated' || doc.type === 'ConcertDetailsUpdated') {
-      book.title = `${doc.data.artist}${doc.data.title ? ` — ${doc.data.title}` : ''}`;
-      book.policy = doc.data.provisionalAtGate ?? 'admit';
-    }
-    if (doc.type === 'ConcertCancelled') book.cancelled = true;
-    apply(book, doc);
+    foldDecision(book, doc);
   }
   // What the authority has not decided yet, in the order it was made (ULIDs sort by time), decided here as it will be.
   facts.sort((a, b) => (a._id < b._id ? -1 : 1));
   for (const fact of facts) {
     if (decided.has(fact._id)) continue;
-    apply(book, decideGateFact(fact, book.gate, now));
+    applyToGate(book, decideGateFact(fact, book.gate, now));
   }
   for (const fact of facts)
     if (fact.type === 'TicketScanned' && fact.meta.deviceId === deviceId)
@@ -107,19 +95,51 @@ export function projectScanner(
   return book;
 }
 
+export const emptyScannerBook = (concertId: string, deviceId: string): ScannerBook => ({
+  concertId,
+  deviceId,
+  title: null,
+  cancelled: false,
+  policy: 'admit',
+  gate: initialGateBook(),
+  counts: { entered: 0, exited: 0 },
+  own: [],
+});
+
+/** A decision of the concert's chain folded into the book: the concert's name and policy, the gate, the counts. */
+export function foldDecision(book: ScannerBook, doc: DecisionDoc): void {
+  if (doc.type === 'ConcertCreated' || doc.type === 'ConcertDetailsUpdated') {
+    book.title = `${doc.data.artist}${doc.data.title ? ` — ${doc.data.title}` : ''}`;
+    book.policy = doc.data.provisionalAtGate ?? 'admit';
+  }
+  if (doc.type === 'ConcertCancelled') book.cancelled = true;
+  applyToGate(book, doc);
+}
+
+/** A scan's or an annulment's decision: what an own scan's row says of it. */
+export function ownStatus(type: AnyDecision['type'] | undefined): OwnScan['status'] {
+  return type === 'TicketEntered'
+    ? 'entered'
+    : type === 'TicketExited'
+      ? 'exited'
+      : type
+        ? 'refused'
+        : 'pending';
+}
+
 const isAnnulled = (book: ScannerBook, scanId: string): boolean =>
   book.gate.passages.get(scanId)?.annulled ?? false;
 
-function ownScan(fact: FactDoc<'TicketScanned'>, decided: ReadonlyMap<string, string>): OwnScan {
+export function ownScan(
+  fact: FactDoc<'TicketScanned'>,
+  decided: ReadonlyMap<string, AnyDecision['type']>,
+): OwnScan {
   const { scanId, ticketId, gate, direction, scannedAt, verdict } = fact.data;
-  const type = decided.get(fact._id);
-  const status =
-    type === 'TicketEntered' ? 'entered' : type === 'TicketExited' ? 'exited' : type ? 'refused' : 'pending';
-  return { scanId, ticketId, gate, direction, scannedAt, verdict, status };
+  return { scanId, ticketId, gate, direction, scannedAt, verdict, status: ownStatus(decided.get(fact._id)) };
 }
 
 /** A decision (the stream's, or one made here) folded into the book, with the counts. */
-function apply(book: ScannerBook, decision: AnyDecision): void {
+export function applyToGate(book: ScannerBook, decision: AnyDecision): void {
   if (!isGateDecision(decision) && decision.type !== 'SeatsAllocated' && decision.type !== 'TicketsIssued')
     return;
   if (decision.type === 'TicketEntered') book.counts.entered += 1;
@@ -219,19 +239,7 @@ export function judgeAtGate(book: ScannerBook, input: ScanInput): GateVerdict {
     kind,
   };
   // The same rule as the authority's, on this device's knowledge: the scan counts here at once.
-  const local = decideGateFact(
-    {
-      _id: scanId,
-      type: 'TicketScanned',
-      v: 1,
-      stream: concertStream(book.concertId),
-      data: record,
-      meta: meta(book, scanId, scannedAt),
-    },
-    book.gate,
-    scannedAt,
-  );
-  apply(book, local);
+  applyToGate(book, decideGateFact(localScanFact(book, record), book.gate, scannedAt));
   book.own.unshift({ scanId, ticketId, gate, direction, scannedAt, verdict, status: 'pending' });
   const firstEntry = decision?.type === 'TicketScanRefused' ? decision.data.firstEntry : null;
   const tone =
@@ -250,6 +258,31 @@ export function judgeAtGate(book: ScannerBook, input: ScanInput): GateVerdict {
     record,
   };
 }
+
+/** The fact a scan judged here stands for until the store's copy is held (its id is the scan's). */
+export const localScanFact = (
+  book: ScannerBook,
+  record: DataOf<'TicketScanned'>,
+): FactDoc<'TicketScanned'> => ({
+  _id: record.scanId,
+  type: 'TicketScanned',
+  v: 1,
+  stream: concertStream(book.concertId),
+  data: record,
+  meta: meta(book, record.scanId, record.scannedAt),
+});
+
+export const localAnnulFact = (
+  book: ScannerBook,
+  annul: DataOf<'TicketScanAnnulled'>,
+): FactDoc<'TicketScanAnnulled'> => ({
+  _id: annul.annulId,
+  type: 'TicketScanAnnulled',
+  v: 1,
+  stream: concertStream(book.concertId),
+  data: annul,
+  meta: meta(book, annul.annulId, annul.annulledAt),
+});
 
 const meta = (book: ScannerBook, id: string, at: string) => ({
   deviceId: book.deviceId,
@@ -276,16 +309,8 @@ export function annullable(book: ScannerBook, scanId: string, now: string, windo
 
 /** Folds this device's annulment into the book at once (as the authority will, if it is within the window). */
 export function annulAtGate(book: ScannerBook, annul: DataOf<'TicketScanAnnulled'>): void {
-  const fact: FactDoc<'TicketScanAnnulled'> = {
-    _id: annul.annulId,
-    type: 'TicketScanAnnulled',
-    v: 1,
-    stream: concertStream(book.concertId),
-    data: annul,
-    meta: meta(book, annul.annulId, annul.annulledAt),
-  };
-  const decision = decideGateFact(fact, book.gate, annul.annulledAt);
-  apply(book, decision);
+  const decision = decideGateFact(localAnnulFact(book, annul), book.gate, annul.annulledAt);
+  applyToGate(book, decision);
   if (decision.type !== 'TicketScanAnnulmentAccepted') return;
   const own = book.own.find((s) => s.scanId === annul.scanId);
   if (own) own.status = 'annulled';

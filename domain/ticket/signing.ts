@@ -274,7 +274,8 @@ type TrustEvent = { type: string; data: unknown };
 /**
  * Folds the trust events (AuthorityKeyPublished, DeskKeyCertified, DeskCertificateRevoked; others are skipped) into a
  * new trust. Imports keys and verifies each certificate's authority signature once. Unverifiable certificates are
- * ignored. The data is expected as the catalogue validated it.
+ * ignored. The data is expected as the catalogue validated it, and the events as the trust stream's chain accepted
+ * them (followChain): a device folds its log through domain/desk/trust-chain.ts, so an orphan vouches for nothing.
  */
 export async function addTrustEvents(trust: Trust, events: Iterable<TrustEvent>): Promise<Trust> {
   const authorityKeys = new Map(trust.authorityKeys);

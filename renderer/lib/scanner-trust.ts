@@ -1,26 +1,26 @@
 // The trust a scanner checks signatures against: the authority's keys, the desks' certificates and their
-// revocations, all from the catalogue's events in the local log, so it works with no network. Folded as events
-// arrive: only new ones are added (keys imported, certificates checked once).
+// revocations, all from the catalogue's trust stream in the local log, so it works with no network. Folded as the log
+// grows, in the stream's chain order (domain/desk/trust-chain.ts): only the documents the log gained are looked at.
 import type { AnyEventDoc } from '../../domain/events/catalogue';
-import { addTrustEvents, emptyTrust } from '../../domain/ticket/signing';
+import { trustChain } from '../../domain/desk/trust-chain';
 import type { Trust } from '../../domain/ticket/signing';
-import { isTrustDecisionType } from '../../domain/ticket/trust-events';
+import { logCursor } from './scanner-book';
 
-export type TrustKeeper = { current: (docs: Iterable<AnyEventDoc>) => Promise<Trust> };
+export type TrustKeeper = {
+  /** Folds what the log gained since the last call (`docs`: the store's whole log, in the order it grew). */
+  catchUp: (docs: () => Iterable<AnyEventDoc>) => Promise<Trust>;
+  /** The trust with everything folded so far. */
+  current: () => Promise<Trust>;
+};
 
 export function trustKeeper(): TrustKeeper {
-  let trust: Promise<Trust> = Promise.resolve(emptyTrust());
-  const folded = new Set<string>();
+  const chain = trustChain();
+  let news: (() => AnyEventDoc[]) | undefined;
   return {
-    current(docs) {
-      const news: AnyEventDoc[] = [];
-      for (const doc of docs)
-        if (isTrustDecisionType(doc.type) && !folded.has(doc._id)) {
-          folded.add(doc._id);
-          news.push(doc);
-        }
-      if (news.length > 0) trust = trust.then((held) => addTrustEvents(held, news));
-      return trust;
+    catchUp(docs) {
+      news ??= logCursor(docs);
+      return chain.add(news());
     },
+    current: chain.current,
   };
 }

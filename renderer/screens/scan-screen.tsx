@@ -1,18 +1,20 @@
 // The gate: a device bound to one concert and one gate scans tickets in or out, from a keyboard-wedge scanner (keys
 // taken from the whole window) or the camera, and shows the verdict at once, full screen, with a sound. It needs no
 // network: the signature is checked against the trust in the local log, and the scan is judged against the tickets,
-// refunds and scans the device holds (domain/desk/scanner-view.ts). Every scan is recorded as a fact; the authority
-// puts every gate's scans in one order and flags a ticket used twice.
+// refunds and scans the device holds (domain/desk/scanner-log.ts: kept as the log grows, so a scan is a few map reads
+// whatever the size of the concert). Every scan is recorded as a fact; the authority puts every gate's scans in one
+// order and flags a ticket used twice.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
-import { annulAtGate, annullable, judgeAtGate, projectScanner } from '../../domain/desk/scanner-view';
+import { flushSync } from 'react-dom';
+import { annullable } from '../../domain/desk/scanner-view';
 import type { GateVerdict, ScannerBook } from '../../domain/desk/scanner-view';
 import type { ScanDirection } from '../../domain/ticket/events';
 import { annulWindowMs } from '../../domain/ticket/gate-events';
 import { verifyTicketCode } from '../../domain/ticket/signing';
-import { useConcertLog } from '../components/use-concert-log';
 import { useDesk, useDeskStore } from '../components/use-desk';
 import { locale, t } from '../i18n';
+import { useScannerLog } from '../lib/scanner-book';
 import { startCamera } from '../lib/scanner-camera';
 import type { CameraScan } from '../lib/scanner-camera';
 import { loadBinding, saveBinding } from '../lib/scanner-settings';
@@ -94,12 +96,13 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
   const snapshot = useDesk();
   const { deviceId } = store.device;
   const concert = snapshot.view.concerts.find((c) => c.concertId === concertId);
-  // Projected again whenever the log changes; a scan is folded into it at once, so the next one sees it.
-  const book = useConcertLog((docs) => projectScanner(docs, deviceId, concertId), [deviceId, concertId]);
-  const bookRef = useRef<ScannerBook>(book);
-  bookRef.current = book;
+  // Kept as the log grows (only what it gained is folded); a scan is folded into it at once, so the next one sees it.
+  const scanner = useScannerLog(store, deviceId, concertId);
+  const { book } = scanner;
   const [, setTick] = useState(0);
   const [verdict, setVerdict] = useState<GateVerdict>();
+  /** How many verdicts were shown: each one is a new verdict on the screen, even the same as the last. */
+  const [shown, setShown] = useState(0);
   const [shownAt, setShownAt] = useState(0);
   const [failure, setFailure] = useState<string>();
 
@@ -109,7 +112,7 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
   // The trust is folded as the log grows, off the path of a scan.
   useEffect(() => {
     keeper.current
-      .current(store.allDocs())
+      .catchUp(() => store.allDocs())
       .then((trust) => setSigners(trust.authorityKeys.size + trust.certificates.size))
       .catch(() => undefined);
   }, [snapshot, store]);
@@ -117,10 +120,10 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
   const scan = useCallback(
     async (code: string) => {
       const scannedAt = new Date().toISOString();
-      const trust = await keeper.current.current([]);
+      const trust = await keeper.current.current();
       const checked = await verifyTicketCode(code.trim(), trust, scannedAt);
       const scanId = newFactId();
-      const shown = judgeAtGate(bookRef.current, {
+      const shown = scanner.judge({
         scanId,
         code: code.trim(),
         checked,
@@ -128,14 +131,18 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
         direction,
         scannedAt,
       });
-      setVerdict(shown);
-      setShownAt(performance.now());
+      // On the screen now, before the scan is recorded (a local write and an upload) and before any other work queued.
+      flushSync(() => {
+        setVerdict(shown);
+        setShown((n) => n + 1);
+        setShownAt(performance.now());
+      });
       beep(shown.tone);
       const record = shown.record;
       if (record)
         store.record('TicketScanned', () => record).catch((error: unknown) => setFailure(String(error)));
     },
-    [gate, direction, store],
+    [gate, direction, store, scanner],
   );
 
   // Keys from the whole window: a wedge scanner types into whatever has the focus, or nothing.
@@ -180,7 +187,7 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
       gate: last.gate,
       annulledAt,
     }));
-    annulAtGate(bookRef.current, fact.data);
+    scanner.annul(fact.data);
     setVerdict(undefined);
     setTick((n) => n + 1);
   };
@@ -189,7 +196,13 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
   const { entered, exited } = book.counts;
 
   return (
-    <div className="stack scanner" data-testid="scanner" data-signers={signers}>
+    <div
+      className="stack scanner"
+      data-testid="scanner"
+      data-signers={signers}
+      data-ready={signers > 0}
+      data-tickets={scanner.held().tickets}
+    >
       <div className="row spread">
         <div>
           <h2>{concert ? concertLabel(concert) : concertId}</h2>
@@ -245,12 +258,12 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
       <Camera onCode={(code) => void scan(code)} />
       <ManualEntry onCode={(code) => void scan(code)} />
       <RecentScans book={book} />
-      {verdict && <Verdict verdict={verdict} onClose={() => setVerdict(undefined)} />}
+      {verdict && <Verdict verdict={verdict} seq={shown} onClose={() => setVerdict(undefined)} />}
     </div>
   );
 }
 
-function Verdict(props: { verdict: GateVerdict; onClose: () => void }) {
+function Verdict(props: { verdict: GateVerdict; seq: number; onClose: () => void }) {
   const { verdict } = props;
   const headline =
     verdict.tone === 'amber' ? t('scan.verdict.provisionalAdmit') : t(`scan.verdict.${verdict.verdict}`);
@@ -269,6 +282,7 @@ function Verdict(props: { verdict: GateVerdict; onClose: () => void }) {
       data-testid="verdict"
       data-tone={verdict.tone}
       data-verdict={verdict.verdict}
+      data-seq={props.seq}
       onClick={props.onClose}
     >
       <strong>{headline}</strong>

@@ -1,0 +1,226 @@
+// The scanner's book kept as documents arrive is the book folded from all of them at once: for any split of the same
+// documents into arrival batches, in any order and with copies, including orphans and a rival decision that wins a
+// position already passed. And a scan judged before its fact is held counts once.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { AnyEventDoc } from '../events/catalogue';
+import { isDecision } from '../events/catalogue';
+import type { TicketClaim } from '../ticket/signing';
+import { ConcertLogBuilder } from './concert-log.fixtures';
+import { scannerLog } from './scanner-log';
+import { projectScanner } from './scanner-view';
+import type { ScannerBook } from './scanner-view';
+
+const concertId = 'scan-hall-2027';
+const device = 'scanner-1';
+const devices = [device, 'scanner-2'];
+const at = (second: number): string =>
+  new Date(Date.parse('2027-05-01T18:00:00.000Z') + second * 1000).toISOString();
+
+type Step = { device: number; ticket: number; exit: boolean; decided: boolean; annul: boolean };
+
+/** A concert with sales and every kind of gate fact, some decided, some not; then an orphan and maybe a rival. */
+function gateLog(steps: Step[], rivalAt: number | null) {
+  const log = new ConcertLogBuilder(concertId, [{ name: 'Floor', capacity: 20 }]).publish();
+  const tickets: string[] = [];
+  for (let s = 0; s < 3; s++) {
+    const sale = log.sale('desk-a', 'Floor', 2, 'pool');
+    log.decide(sale);
+    tickets.push(`sale:${sale._id}:t1`, `sale:${sale._id}:t2`);
+  }
+  steps.forEach((step, i) => {
+    const deviceId = devices[step.device] ?? device;
+    const ticketId = tickets[step.ticket % tickets.length] ?? '';
+    const scanned = log.fact(
+      'TicketScanned',
+      (scanId) => ({
+        scanId,
+        ticketId,
+        concertId,
+        gate: deviceId === device ? 'North' : 'South',
+        direction: step.exit ? ('exit' as const) : ('entry' as const),
+        scannedAt: at(i * 10),
+        verdict: step.exit ? ('exited' as const) : ('valid' as const),
+      }),
+      { deviceId },
+    );
+    if (step.decided) log.decide(scanned);
+    if (!step.annul) return;
+    const annulled = log.fact(
+      'TicketScanAnnulled',
+      (annulId) => ({
+        annulId,
+        scanId: scanned._id,
+        ticketId,
+        concertId,
+        gate: 'North',
+        annulledAt: at(i * 10 + 5),
+      }),
+      { deviceId },
+    );
+    if (step.decided) log.decide(annulled);
+  });
+  const decisions = log.docs.filter(isDecision);
+  const last = decisions.at(-1);
+  const extra: AnyEventDoc[] = [];
+  if (last) {
+    // A squatter two positions after the head, naming a decision nobody made: never accepted.
+    const position = last.meta.position + 2;
+    const squatter = { ...last, meta: { ...last.meta, position, prev: 'D-nowhere', decisionId: 'D-squat' } };
+    extra.push({ ...squatter, _id: last._id.replace(/\d{10}$/, String(position).padStart(10, '0')) });
+  }
+  const rival = rivalAt === null ? undefined : decisions[rivalAt % decisions.length];
+  // Same position and predecessor, a lower decision id: it wins the position, and the chain after it is orphaned.
+  if (rival) extra.push({ ...rival, meta: { ...rival.meta, decisionId: 'A-rival' } });
+  return { docs: [...log.docs, ...extra], tickets };
+}
+
+/** What a book says, read through its ledgers (a layered book and a plain one compare alike). */
+function summary(book: ScannerBook, tickets: string[], docs: AnyEventDoc[]) {
+  const scanIds = docs.flatMap((d) => (d.type === 'TicketScanned' ? [d.data.scanId] : []));
+  const { gate } = book;
+  return {
+    title: book.title,
+    cancelled: book.cancelled,
+    policy: book.policy,
+    counts: book.counts,
+    own: book.own,
+    tickets: tickets.map((t) => [gate.tickets.get(t), gate.inside.get(t) ?? null, gate.latest.get(t)]),
+    passages: scanIds.map((s) => gate.passages.get(s)),
+  };
+}
+
+const stepArb = fc.record({
+  device: fc.integer({ min: 0, max: 1 }),
+  ticket: fc.nat(5),
+  exit: fc.boolean(),
+  decided: fc.boolean(),
+  annul: fc.boolean(),
+});
+
+describe('the scanner’s book as documents arrive', () => {
+  it('is the book folded from all of them, whatever the batches, their order and copies', () => {
+    fc.assert(
+      fc.property(
+        fc.array(stepArb, { maxLength: 14 }),
+        fc.option(fc.nat(40)),
+        fc.infiniteStream(fc.nat(1000)),
+        fc.array(fc.nat(60), { maxLength: 12 }),
+        fc.integer({ min: 1, max: 12 }),
+        (steps, rivalAt, keys, copies, batch) => {
+          const { docs, tickets } = gateLog(steps, rivalAt);
+          const sortKeys = [...keys.take(docs.length)];
+          const shuffled = docs
+            .map((doc, i) => ({ doc, key: sortKeys[i] ?? 0 }))
+            .sort((a, b) => a.key - b.key)
+            .map((d) => d.doc);
+          const arriving = [...shuffled, ...copies.flatMap((c) => (docs[c] ? [docs[c]] : []))];
+          const incremental = scannerLog(device, concertId);
+          for (let i = 0; i < arriving.length; i += batch) incremental.add(arriving.slice(i, i + batch));
+          const reference = projectScanner(docs, device, concertId);
+          expect(summary(incremental.book, tickets, docs)).toEqual(summary(reference, tickets, docs));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('counts a scan judged here once, before and after its fact and its decision arrive', () => {
+    const log = new ConcertLogBuilder(concertId, [{ name: 'Floor', capacity: 20 }]).publish();
+    const sale = log.sale('desk-a', 'Floor', 1, 'pool');
+    log.decide(sale);
+    const ticketId = `sale:${sale._id}:t1`;
+    const scanner = scannerLog(device, concertId);
+    scanner.add(log.docs);
+    const claim: TicketClaim = {
+      ticketId,
+      concertId,
+      level: 'Floor',
+      kind: 'confirmed',
+      validFrom: at(-3600),
+      validUntil: at(3600),
+      signer: 'authority:k1',
+      signedAt: at(-7200),
+    };
+    const input = {
+      scanId: '01KLOCALSCAN00000000000001',
+      code: 'SD1.body.signature',
+      checked: { ok: true as const, claim },
+      gate: 'North',
+      direction: 'entry' as const,
+      scannedAt: at(0),
+    };
+    expect(scanner.judge(input)).toMatchObject({ verdict: 'valid', tone: 'green' });
+    expect(scanner.book.counts).toEqual({ entered: 1, exited: 0 });
+    expect(scanner.book.own).toMatchObject([{ ticketId, status: 'pending' }]);
+    // The store's copy of the scan (its own id, the scan's id in its data) replaces the one judged here.
+    const fact = log.fact(
+      'TicketScanned',
+      () => ({
+        scanId: input.scanId,
+        ticketId,
+        concertId,
+        gate: 'North',
+        direction: 'entry' as const,
+        scannedAt: at(0),
+        verdict: 'valid' as const,
+        code: input.code,
+        kind: 'confirmed' as const,
+      }),
+      { deviceId: device },
+    );
+    scanner.add([fact]);
+    expect(scanner.book.counts).toEqual({ entered: 1, exited: 0 });
+    expect(scanner.book.own).toHaveLength(1);
+    scanner.add([log.decide(fact)]);
+    expect(scanner.book.counts).toEqual({ entered: 1, exited: 0 });
+    expect(scanner.book.own).toMatchObject([{ ticketId, status: 'entered' }]);
+    expect(scanner.judge({ ...input, scanId: '01KLOCALSCAN00000000000002', scannedAt: at(5) })).toMatchObject(
+      {
+        verdict: 'already_used',
+        firstEntry: { gate: 'North', at: at(0) },
+      },
+    );
+    const reference = projectScanner(log.docs, device, concertId);
+    expect(reference.counts).toEqual({ entered: 1, exited: 0 });
+  });
+
+  it('takes back a scan annulled here at once, and keeps it annulled when the annulment’s fact arrives', () => {
+    const log = new ConcertLogBuilder(concertId, [{ name: 'Floor', capacity: 20 }]).publish();
+    const sale = log.sale('desk-a', 'Floor', 1, 'pool');
+    log.decide(sale);
+    const ticketId = `sale:${sale._id}:t1`;
+    const scanner = scannerLog(device, concertId);
+    scanner.add(log.docs);
+    const claim: TicketClaim = {
+      ticketId,
+      concertId,
+      level: 'Floor',
+      kind: 'confirmed',
+      validFrom: at(-3600),
+      validUntil: at(3600),
+      signer: 'authority:k1',
+      signedAt: at(-7200),
+    };
+    const scanId = '01KLOCALSCAN00000000000003';
+    scanner.judge({
+      scanId,
+      code: 'SD1.body.signature',
+      checked: { ok: true, claim },
+      gate: 'North',
+      direction: 'entry',
+      scannedAt: at(0),
+    });
+    const annul = { annulId: '01KLOCALSCAN00000000000004', scanId, ticketId, concertId, gate: 'North' };
+    scanner.annul({ ...annul, annulledAt: at(30) });
+    expect(scanner.book.counts).toEqual({ entered: 0, exited: 0 });
+    expect(scanner.book.own).toMatchObject([{ scanId, status: 'annulled' }]);
+    const annulled = log.fact('TicketScanAnnulled', () => ({ ...annul, annulledAt: at(30) }), {
+      deviceId: device,
+    });
+    // The store's copy: an annulment's id is its annul id.
+    scanner.add([{ ...annulled, _id: annul.annulId }]);
+    expect(scanner.book.counts).toEqual({ entered: 0, exited: 0 });
+    expect(scanner.book.own).toMatchObject([{ scanId, status: 'annulled' }]);
+  });
+});
