@@ -119,7 +119,7 @@ export async function benchScan(): Promise<Record<string, unknown>> {
     const coldCodes = await Promise.all(Array.from({ length: coldStarts }, freshCode));
 
     // The scanner device: set up, bound to the concert, replicating it until its book holds every ticket.
-    const desk = await openDesk(browser, stack.url, 'Gate Bench');
+    const desk = await openDesk(browser, stack.url, 'Gate Bench', 'scanner');
     const { page } = desk;
     const scanner = new ScannerPage(page);
     await scanner.open();
