@@ -4,7 +4,8 @@
 // catalogue); the certificate comes back in the catalogue's trust stream, so the desk signs offline with it later.
 import type { ConcertView } from '../../domain/desk/desk-view';
 import type { AnyEventDoc, FactDoc } from '../../domain/events/catalogue';
-import { addTrustEvents, emptyTrust, generateSigningKey, publicKeyText } from '../../domain/ticket/signing';
+import { trustChain } from '../../domain/desk/trust-chain';
+import { generateSigningKey, publicKeyText } from '../../domain/ticket/signing';
 import type { Certificate, Trust } from '../../domain/ticket/signing';
 import { currentPerson } from '../session/session';
 import type { DeskStore } from '../store/desk-store';
@@ -170,9 +171,11 @@ function keepDeskKey(store: DeskStore): DeskKeeper {
   const { deviceId } = store.device;
   const key = loadDeskKey(deviceId);
   const listeners = new Set<() => void>();
-  // The trust is folded incrementally: only the events not seen yet are added (keys imported, certificates checked
-  // once). One pass over the log finds them and this desk's requests with their answers.
-  let trust: Promise<Trust> = Promise.resolve(emptyTrust());
+  // The trust is folded incrementally, in the trust stream's chain order like a scanner's (orphans vouch for
+  // nothing): only the events not seen yet are added. One pass over the log finds them and this desk's requests
+  // with their answers.
+  const chain = trustChain();
+  let trust: Promise<Trust> = chain.current();
   const folded = new Set<string>();
   let requests: AnyEventDoc[] = [];
   const read = (): Promise<Trust> => {
@@ -190,7 +193,7 @@ function keepDeskKey(store: DeskStore): DeskKeeper {
     }
     requests = asked;
     if (news.length > 0) {
-      trust = trust.then((held) => addTrustEvents(held, news));
+      trust = chain.add(news);
       void trust.then(() => {
         for (const listener of listeners) listener();
       });
