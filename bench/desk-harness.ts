@@ -198,8 +198,18 @@ export function percentile(values: number[], p: number): number {
 export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 /** Sale-shaped documents for a baseline (the size of the facts a desk writes), with ULIDs the proxy accepts. */
-export function baselineDocs(count: number): Doc[] {
-  return Array.from({ length: count }, () => saleFact('bench-baseline', 'bench-desk', 'Regular', 1, 10000));
+/** Sale-shaped facts in the device's own name (the store refuses a fact in another device's). */
+export function baselineDocs(count: number, deviceId: string): Doc[] {
+  return Array.from({ length: count }, () => saleFact('bench-baseline', deviceId, 'Regular', 1, 10000));
+}
+
+/** The id the page's device was enrolled with. */
+export function deviceIdOf(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const device = JSON.parse(localStorage.getItem('stagedoor.device') ?? '{}') as { deviceId?: string };
+    if (!device.deviceId) throw new Error('the page has no enrolled device');
+    return device.deviceId;
+  });
 }
 
 /** Focuses the quantity field of the sell screen and selects its text, as it is after every sale. */

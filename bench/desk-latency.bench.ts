@@ -15,6 +15,7 @@ import { concertDatabase } from '../domain/authority/concert-authority';
 import type { Doc } from '../sync-server/store/couch';
 import {
   baselineDocs,
+  deviceIdOf,
   cpuMeter,
   focusQuantity,
   launchChromium,
@@ -53,7 +54,7 @@ export async function benchDeskLatency(
     await focusQuantity(page);
     await installProbe(page);
     const db = await stack.baselineDatabase('latency');
-    const docs = baselineDocs(2 * (warmup + sales));
+    const docs = baselineDocs(2 * (warmup + sales), await deviceIdOf(page));
 
     const outcomes: Outcome[] = [];
     const direct: number[] = [];
@@ -146,6 +147,12 @@ export async function benchDeskLatency(
 async function roundTrip(page: Page, db: string, doc: Doc, viaStream: boolean): Promise<number> {
   return page.evaluate(
     async ({ db, doc, viaStream }) => {
+      // The page's own device credentials, as the app's requests carry them (the store admits no anonymous write).
+      const device = JSON.parse(localStorage.getItem('stagedoor.device') ?? '{}') as {
+        deviceId: string;
+        secret: string;
+      };
+      const authorization = `Basic ${btoa(`${device.deviceId}:${device.secret}`)}`;
       const probed = window as unknown as Probed;
       const trace = probed.__trace;
       const base = `/couch/${db}`;
@@ -153,6 +160,7 @@ async function roundTrip(page: Page, db: string, doc: Doc, viaStream: boolean): 
       const read = async (since: string | number): Promise<Changes> => {
         const response = await fetch(
           `${base}/_changes?style=all_docs&include_docs=true&limit=500&since=${since}`,
+          { headers: { authorization } },
         );
         return (await response.json()) as Changes;
       };
@@ -171,7 +179,7 @@ async function roundTrip(page: Page, db: string, doc: Doc, viaStream: boolean): 
       const start = performance.now();
       const written = await fetch(`${base}/_bulk_docs`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization },
         body: JSON.stringify({ docs: [doc] }),
       });
       if (!written.ok) throw new Error(`_bulk_docs answered ${written.status}`);

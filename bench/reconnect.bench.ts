@@ -17,6 +17,7 @@ import { concertDatabase } from '../domain/authority/concert-authority';
 import type { Doc } from '../sync-server/store/couch';
 import {
   baselineDocs,
+  deviceIdOf,
   cpuMeter,
   focusQuantity,
   launchChromium,
@@ -49,18 +50,30 @@ export async function benchReconnect(
 
     const concertId = 'bench-reconnect';
     await stack.publishConcert(concertId, 'Reconnect Band', [{ name: 'Regular', capacity, price: 10000 }]);
-    const before = await baseline(page, await stack.baselineDatabase('before'), baselineDocs(offlineSales));
+    const before = await baseline(
+      page,
+      await stack.baselineDatabase('before'),
+      baselineDocs(offlineSales, await deviceIdOf(page)),
+    );
     await desk.openSell();
     await desk.choose('Reconnect Band', 'Regular');
     await desk.setOffline(true);
     await focusQuantity(page);
 
     const sellingStart = performance.now();
-    for (let i = 1; i <= offlineSales; i++) {
+    let sold = 0;
+    for (let i = 1; i <= offlineSales; i++, sold++) {
       await page.keyboard.type('1');
       await page.keyboard.press('Enter');
       // Offline and not guaranteed (this desk holds no seats of its own): the seller's yes, by keyboard.
-      await page.getByRole('button', { name: 'Sell anyway' }).and(page.locator(':focus')).waitFor();
+      await page
+        .getByRole('button', { name: 'Sell anyway' })
+        .and(page.locator(':focus'))
+        .waitFor()
+        .catch(async (error: unknown) => {
+          await page.screenshot({ path: 'bench/results/reconnect-failure.png' });
+          throw new Error(`sale ${sold + 1} of ${offlineSales}: ${String(error)}`);
+        });
       await page.keyboard.press('Enter');
       // Recorded (the sync status counts it) before the next: an Enter while a sale is being recorded is ignored.
       await waitForWaiting(page, i);
@@ -83,7 +96,11 @@ export async function benchReconnect(
     }
     const load = machine();
 
-    const after = await baseline(page, await stack.baselineDatabase('after'), baselineDocs(offlineSales));
+    const after = await baseline(
+      page,
+      await stack.baselineDatabase('after'),
+      baselineDocs(offlineSales, await deviceIdOf(page)),
+    );
     const transport = { pushS: (before.pushS + after.pushS) / 2, pullS: (before.pullS + after.pullS) / 2 };
 
     const left = await desk.left('Regular').textContent();
@@ -128,12 +145,18 @@ export async function benchReconnect(
 async function baseline(page: Page, db: string, docs: Doc[]): Promise<{ pushS: number; pullS: number }> {
   return page.evaluate(
     async ({ db, docs, pushBatch, pullBatch }) => {
+      // The page's own device credentials, as the app's requests carry them (the store admits no anonymous write).
+      const device = JSON.parse(localStorage.getItem('stagedoor.device') ?? '{}') as {
+        deviceId: string;
+        secret: string;
+      };
+      const authorization = `Basic ${btoa(`${device.deviceId}:${device.secret}`)}`;
       const base = `/couch/${db}`;
       const start = performance.now();
       for (let i = 0; i < docs.length; i += pushBatch) {
         const response = await fetch(`${base}/_bulk_docs`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization },
           body: JSON.stringify({ docs: docs.slice(i, i + pushBatch) }),
         });
         if (!response.ok) throw new Error(`_bulk_docs answered ${response.status}`);
@@ -145,6 +168,7 @@ async function baseline(page: Page, db: string, docs: Doc[]): Promise<{ pushS: n
       while (ids.size > 0) {
         const response = await fetch(
           `${base}/_changes?style=all_docs&include_docs=true&limit=${pullBatch}&since=${since}`,
+          { headers: { authorization } },
         );
         const page = (await response.json()) as { results: { id: string }[]; last_seq: string | number };
         if (page.results.length === 0) throw new Error(`${ids.size} documents did not come back`);

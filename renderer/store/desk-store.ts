@@ -99,7 +99,8 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       for (const raw of news) {
         if (news.length > 1 && !answersOwnFact(raw)) continue;
         const parsed = parseEventDoc(raw);
-        if (!parsed.ok || docs.has(parsed.doc._id)) continue;
+        // Facts come with the replication: this device's own are held already, another's are no answer to wait for.
+        if (!parsed.ok || isFact(parsed.doc) || docs.has(parsed.doc._id)) continue;
         hold(parsed.doc);
         schedule(true);
       }
