@@ -8,6 +8,7 @@ import type { AnyEventDoc, DecisionDoc, FactDoc } from '../events/catalogue';
 import { isConcertFact, isDecision } from '../events/catalogue';
 import type { CreditLine, CurrencyTotal, InvoiceLine, PaymentMethod } from '../finance/events';
 import { expectedCash } from '../finance/cash-drawer';
+import type { Shift } from '../finance/cash-drawer';
 import { emptyChain, followChain } from '../log/stream';
 import type { CartLine } from '../cart/events';
 import type { ReservedLine } from '../reservation/events';
@@ -77,21 +78,12 @@ export type Occupancy = {
   facts: string[];
 };
 
-/** One shift of a desk's drawer (a Z-report): open (counted and variance null) or closed. */
-export type ShiftReport = {
+/** One shift of a desk's drawer (a Z-report): the drawer's own shift, open (counted and variance null) or closed. */
+export type ShiftReport = Shift & {
   deskId: string;
-  shiftId: string;
-  userId: string;
-  currency: string;
-  float: number;
-  cashSales: number;
-  cashRefunds: number;
-  paidIn: number;
-  paidOut: number;
   expected: number;
   counted: number | null;
   variance: number | null;
-  openedAt: string;
   closedAt: string | null;
   /** The drawer facts of the shift. */
   facts: string[];
