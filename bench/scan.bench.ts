@@ -154,7 +154,13 @@ export async function benchScan(): Promise<Record<string, unknown>> {
     });
 
     // Cold starts, each after a bare read of the same IndexedDB rows.
-    const cold: { total: number; screen: number; ready: number; fold: number }[] = [];
+    const cold: {
+      total: number;
+      screen: number;
+      ready: number;
+      fold: number;
+      steps: Record<string, number[]>;
+    }[] = [];
     const bare: { ms: number; rows: number }[] = [];
     await page.context().addInitScript({ content: coldStartProbe(tickets) });
     for (const code of coldCodes) {
@@ -169,7 +175,17 @@ export async function benchScan(): Promise<Record<string, unknown>> {
         type Marks = { screen?: number; ready?: number; verdict?: number };
         const probe = (window as unknown as { __coldStart: Marks }).__coldStart;
         const fold = performance.getEntriesByName('stagedoor:scanner-fold')[0]?.duration ?? NaN;
-        return { ...probe, fold, now: performance.now() };
+        // The app's own steps (performance.measure 'stagedoor:…'): when each ended, and how long it took, in ms.
+        const steps = Object.fromEntries(
+          performance
+            .getEntriesByType('measure')
+            .filter((m) => m.name.startsWith('stagedoor:'))
+            .map((m) => [
+              m.name.slice('stagedoor:'.length),
+              [Math.round(m.startTime + m.duration), Math.round(m.duration)],
+            ]),
+        );
+        return { ...probe, fold, steps, now: performance.now() };
       });
       // Ready, then one scan's verdict: the page's own marks, not the moment this process noticed it was ready.
       cold.push({
@@ -177,6 +193,7 @@ export async function benchScan(): Promise<Record<string, unknown>> {
         screen: (marks.screen ?? NaN) / 1000,
         ready: (marks.ready ?? NaN) / 1000,
         fold: marks.fold,
+        steps: marks.steps,
       });
       if (!Number.isFinite(marks.ready ?? NaN)) throw new Error('no ready mark after a cold start');
     }
@@ -219,6 +236,10 @@ export async function benchScan(): Promise<Record<string, unknown>> {
           2,
         ),
         book_fold: round(median(cold, (c) => c.fold) / 1000, 3),
+      },
+      cold_start_steps_ms: {
+        what: 'the last cold start’s steps (performance.measure in the app): [ended at, took], ms from navigation',
+        ...cold.at(-1)?.steps,
       },
       baseline_cold_start:
         'a bare IndexedDB open + getAll of every row of the scanner’s event store, same origin',

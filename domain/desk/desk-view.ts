@@ -3,6 +3,7 @@
 import { blockOf, freeSeats, remaining } from '../allotment/allotment';
 import type { AllotmentBook } from '../allotment/allotment';
 import { evolveStream, initialStreamState, isStreamDecision } from '../authority/concert-authority';
+import type { ConcertStreamState } from '../authority/concert-authority';
 import { isGateFact } from '../authority/concert-gate';
 import type { GateFactType } from '../authority/concert-gate';
 import type { StreamDecisionType } from '../authority/concert-authority';
@@ -198,86 +199,178 @@ type Outcome = { decision: DecisionDoc<StreamDecisionType> } | { quarantined: st
 
 type Known = { state: ExistingConcert; decidedAt: string | null; allotments: AllotmentBook };
 
+/**
+ * One concert stream folded through its chain, as the authority folds it (an orphaned decision never happened):
+ * seats held and confirmed for orders count against a level like the seats sold, exactly as the authority counts them.
+ */
+export type StreamFold = {
+  stream: ConcertStreamState;
+  /** The authority's clock at the stream's last decision. */
+  decidedAt: string | null;
+  /** The seats of each hold of the stream: an expiry names only the reservation. */
+  held: Map<string, ReservedLine[]>;
+  lapses: LapseView[];
+  expiries: ExpiryView[];
+  /** Each decided fact (by id) and its decision. */
+  outcomes: Map<string, DecisionDoc<StreamDecisionType>>;
+};
+
+export const emptyStreamFold = (): StreamFold => ({
+  stream: initialStreamState(),
+  decidedAt: null,
+  held: new Map(),
+  lapses: [],
+  expiries: [],
+  outcomes: new Map(),
+});
+
+/** The next decision of the stream's chain, folded in place. */
+export function foldStreamDecision(
+  fold: StreamFold,
+  doc: DecisionDoc<StreamDecisionType>,
+  deviceId: string,
+): void {
+  fold.stream.concert = evolveStream(fold.stream, doc);
+  fold.decidedAt = doc.meta.recordedAt;
+  fold.outcomes.set(doc.meta.causationId, doc);
+  if (doc.type === 'AllotmentLapsed' && doc.data.deviceId === deviceId) {
+    const { concertId, level, quantity, lapsedAt } = doc.data;
+    fold.lapses.push({ concertId, level, quantity, lapsedAt });
+  }
+  if (doc.type === 'ReservationPlaced') fold.held.set(doc.data.reservationId, doc.data.lines);
+  if (doc.type === 'ReservationExpired') {
+    const { reservationId, orderId, concertId, expiredAt } = doc.data;
+    fold.expiries.push({
+      reservationId,
+      orderId,
+      concertId,
+      lines: fold.held.get(reservationId) ?? [],
+      expiredAt,
+    });
+  }
+}
+
+/** The concert facts the view reads, by id: this device's, every device's refund requests, each concert's creation. */
+export type ViewFacts = {
+  /** This device's concert facts other than its scans and prints. */
+  own: Map<string, FactDoc<ConcertFactType>>;
+  /** This device's scans and annulments: undecided until decided, and listed nowhere else. */
+  ownGate: Map<string, FactDoc<GateFactType>>;
+  /** Every device's refund requests: a sale's refund may be asked at any desk. */
+  refunds: Map<string, FactDoc<'SaleRefundRequested'>>;
+  /** Each concert's first creation request (the lowest id): a later one for the same concert is a repeat. */
+  creations: Map<string, FactDoc<'ConcertCreationRequested'>>;
+};
+
+export const noViewFacts = (): ViewFacts => ({
+  own: new Map(),
+  ownGate: new Map(),
+  refunds: new Map(),
+  creations: new Map(),
+});
+
+/** Takes a concert fact into what the view reads; false if the view does not read it or holds it already. */
+export function keepViewFact(facts: ViewFacts, fact: FactDoc<ConcertFactType>, deviceId: string): boolean {
+  let kept = false;
+  if (fact.type === 'ConcertCreationRequested') {
+    const first = facts.creations.get(fact.data.concertId);
+    kept = !first || fact._id < first._id;
+    if (kept) facts.creations.set(fact.data.concertId, fact);
+  }
+  const keep = <F extends FactDoc<ConcertFactType>>(into: Map<string, F>, kept: F) => {
+    if (into.has(kept._id)) return false;
+    into.set(kept._id, kept);
+    return true;
+  };
+  if (fact.type === 'SaleRefundRequested') kept = keep(facts.refunds, fact) || kept;
+  // A print is a record, not a request: the authority decides nothing about it.
+  if (fact.meta.deviceId !== deviceId || fact.type === 'TicketsPrinted') return kept;
+  if (isGateFact(fact)) return keep(facts.ownGate, fact) || kept;
+  return keep(facts.own, fact) || kept;
+}
+
 export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): DeskView {
-  const facts = new Map<string, FactDoc<ConcertFactType>>();
+  const facts = noViewFacts();
   const streams = new Map<string, DecisionDoc<StreamDecisionType>[]>();
   const quarantined = new Map<string, string>();
   for (const doc of docs) {
-    if (isConcertFact(doc)) facts.set(doc._id, doc);
+    if (isConcertFact(doc)) keepViewFact(facts, doc, deviceId);
     else if (isStreamDecision(doc)) {
       const stream = streams.get(doc.stream);
       if (stream) stream.push(doc);
       else streams.set(doc.stream, [doc]);
     } else if (doc.type === 'FactQuarantined') quarantined.set(doc.data.docId, doc.data.reason);
   }
+  const folds = new Map<string, StreamFold>();
+  for (const [name, decisions] of streams) {
+    const fold = emptyStreamFold();
+    const links = decisions.map((doc) => ({ ...doc.meta, doc }));
+    for (const { doc } of followChain(emptyChain(), links).accepted) foldStreamDecision(fold, doc, deviceId);
+    folds.set(name, fold);
+  }
+  return deskViewOf(folds, quarantined, facts, deviceId);
+}
 
-  // Devices fold a stream through its chain like the authority does: an orphaned decision never happened. Seats
-  // held and confirmed for orders count against a level like the seats sold, exactly as the authority counts them.
+/** The view of the streams folded, the quarantined facts (id → reason) and the facts it reads. */
+export function deskViewOf(
+  folds: ReadonlyMap<string, StreamFold>,
+  quarantined: ReadonlyMap<string, string>,
+  facts: ViewFacts,
+  deviceId: string,
+): DeskView {
   const states = new Map<string, Known>();
-  const outcomes = new Map<string, Outcome>();
   const lapses: LapseView[] = [];
   const expiries: ExpiryView[] = [];
   let lastAuthorityTime: string | undefined;
-  for (const decisions of streams.values()) {
-    const links = decisions.map((doc) => ({ ...doc.meta, doc }));
-    const stream = initialStreamState();
-    let decidedAt: string | null = null;
-    /** The seats of each hold of the stream: an expiry names only the reservation. */
-    const held = new Map<string, ReservedLine[]>();
-    for (const { doc } of followChain(emptyChain(), links).accepted) {
-      stream.concert = evolveStream(stream, doc);
-      decidedAt = doc.meta.recordedAt;
-      outcomes.set(doc.meta.causationId, { decision: doc });
-      if (doc.type === 'AllotmentLapsed' && doc.data.deviceId === deviceId) {
-        const { concertId, level, quantity, lapsedAt } = doc.data;
-        lapses.push({ concertId, level, quantity, lapsedAt });
-      }
-      if (doc.type === 'ReservationPlaced') held.set(doc.data.reservationId, doc.data.lines);
-      if (doc.type === 'ReservationExpired') {
-        const { reservationId, orderId, concertId, expiredAt } = doc.data;
-        expiries.push({ reservationId, orderId, concertId, lines: held.get(reservationId) ?? [], expiredAt });
-      }
-    }
+  for (const fold of folds.values()) {
+    const { decidedAt } = fold;
+    lapses.push(...fold.lapses);
+    expiries.push(...fold.expiries);
     if (decidedAt !== null && (lastAuthorityTime === undefined || later(decidedAt, lastAuthorityTime)))
       lastAuthorityTime = decidedAt;
-    const state = stream.concert;
+    const state = fold.stream.concert;
     if (state.status !== 'none')
-      states.set(state.concertId, { state, decidedAt, allotments: stream.allotments });
+      states.set(state.concertId, { state, decidedAt, allotments: fold.stream.allotments });
   }
-  for (const [docId, reason] of quarantined)
-    if (!outcomes.has(docId)) outcomes.set(docId, { quarantined: reason });
+  // A fact is decided in its own stream; any stream is looked at, as the authority would accept it anywhere.
+  const outcomeOf = (fact: FactDoc<ConcertFactType>): Outcome | undefined => {
+    let decision = folds.get(fact.stream)?.outcomes.get(fact._id);
+    for (const fold of decision ? [] : folds.values()) decision ??= fold.outcomes.get(fact._id);
+    if (decision) return { decision };
+    const reason = quarantined.get(fact._id);
+    return reason === undefined ? undefined : { quarantined: reason };
+  };
 
-  const own = [...facts.values()].filter((fact) => fact.meta.deviceId === deviceId).sort(byIdDescending);
+  const own = [...facts.own.values()].sort(byIdDescending);
   const settlements = new Map<string, SettlementView[]>();
   for (const fact of own)
     if (fact.type === 'SaleSettlementRecorded') {
       const list = settlements.get(fact.data.saleId) ?? [];
-      list.push(settlementView(fact, outcomes.get(fact._id)));
+      list.push(settlementView(fact, outcomeOf(fact)));
       settlements.set(fact.data.saleId, list);
     }
   // A sale's refund may be asked at any desk; one that went through stays the answer.
   const refunds = new Map<string, RefundView>();
-  for (const fact of facts.values())
-    if (fact.type === 'SaleRefundRequested' && refunds.get(fact.data.saleId)?.status !== 'refunded')
-      refunds.set(fact.data.saleId, refundView(outcomes.get(fact._id)));
+  for (const fact of [...facts.refunds.values()].sort(byIdDescending).reverse())
+    if (refunds.get(fact.data.saleId)?.status !== 'refunded')
+      refunds.set(fact.data.saleId, refundView(outcomeOf(fact)));
   const sales = own.flatMap((fact) =>
     fact.type === 'SaleRecorded'
       ? [
           {
-            ...saleView(fact, outcomes.get(fact._id), settlements.get(fact._id) ?? []),
+            ...saleView(fact, outcomeOf(fact), settlements.get(fact._id) ?? []),
             refund: refunds.get(fact._id) ?? { status: 'none' as const, reason: null },
           },
         ]
       : [],
   );
-  // A print is a record, not a request: the authority decides nothing about it.
   const requests = own.flatMap((fact) =>
     fact.type === 'SaleRecorded' ||
     fact.type === 'SaleSettlementRecorded' ||
     fact.type === 'TicketsPrinted' ||
     isGateFact(fact)
       ? []
-      : [requestView(fact, outcomes.get(fact._id))],
+      : [requestView(fact, outcomeOf(fact))],
   );
 
   // This desk's seats not decided yet, per level: all its sales, its pool sales, and what it claimed on its blocks
@@ -295,23 +388,20 @@ export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): Desk
     add(sale.claim === 'allotment' ? pendingBlock : pendingPool, key, sale.quantity);
   }
   for (const fact of own)
-    if (fact.type === 'AllotmentReturnRequested' && !outcomes.has(fact._id)) {
+    if (fact.type === 'AllotmentReturnRequested' && !outcomeOf(fact)) {
       const key = levelKey(fact.data.concertId, fact.data.level);
       if (fact.data.quantity === 'unsold') returningUnsold.add(key);
       else add(pendingBlock, key, fact.data.quantity);
     }
 
-  const creations = new Map<string, FactDoc<'ConcertCreationRequested'>>();
-  for (const fact of [...facts.values()].sort(byIdDescending).reverse())
-    if (fact.type === 'ConcertCreationRequested' && !creations.has(fact.data.concertId))
-      creations.set(fact.data.concertId, fact);
-
   const concerts: ConcertView[] = [];
-  for (const concertId of new Set([...states.keys(), ...creations.keys()])) {
+  for (const concertId of new Set([...states.keys(), ...facts.creations.keys()])) {
     const known = states.get(concertId);
+    const creation = facts.creations.get(concertId);
+    if (!known && !creation) continue;
     const view = known
       ? concertFromState(known)
-      : concertFromRequest(creations.get(concertId) as FactDoc<'ConcertCreationRequested'>, outcomes);
+      : concertFromRequest(creation as FactDoc<'ConcertCreationRequested'>, outcomeOf);
     view.levels = view.levels.map((level) => {
       const key = levelKey(concertId, level.name);
       const pendingHere = pending.get(key) ?? 0;
@@ -335,14 +425,17 @@ export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): Desk
     (a, b) =>
       Date.parse(b.expiredAt) - Date.parse(a.expiredAt) || a.reservationId.localeCompare(b.reservationId),
   );
+  // Every fact of this device the authority has not answered (its prints ask for nothing), newest first.
+  const undecided = [...own, ...facts.ownGate.values()]
+    .filter((fact) => !outcomeOf(fact))
+    .sort(byIdDescending)
+    .map((fact) => fact._id);
 
   return {
     concerts,
     sales,
     requests,
-    undecided: own
-      .filter((fact) => fact.type !== 'TicketsPrinted' && !outcomes.has(fact._id))
-      .map((fact) => fact._id),
+    undecided,
     ...(lastAuthorityTime === undefined ? {} : { lastAuthorityTime }),
     lapses,
     expiries,
@@ -459,10 +552,10 @@ function concertFromState({ state, decidedAt, allotments }: Known): ConcertView 
 
 function concertFromRequest(
   request: FactDoc<'ConcertCreationRequested'>,
-  outcomes: Map<string, Outcome>,
+  outcomeOf: (fact: FactDoc<ConcertFactType>) => Outcome | undefined,
 ): ConcertView {
   const { concertId, levels, currency, ...details } = request.data;
-  const outcome = outcomes.get(request._id);
+  const outcome = outcomeOf(request);
   const reason = outcome ? rejectionOf(outcome) : null;
   return {
     concertId,

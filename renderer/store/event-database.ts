@@ -2,10 +2,10 @@
 // primary key may not start with "_", so `id` here is `_id` there; the CouchDB plugin swaps them); `uploads`
 // remembers which of this device's facts a replication has delivered, so "waiting to upload" survives a reload.
 import { createRxDatabase } from 'rxdb';
-import type { RxCollection, RxDatabase, RxJsonSchema } from 'rxdb';
+import type { RxCollection, RxDatabase, RxJsonSchema, RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { AnyEventDoc } from '../../domain/events/catalogue';
-import { parseEventDoc } from '../../domain/events/catalogue';
+import { eventCatalogue, isEventType, parseEventDoc } from '../../domain/events/catalogue';
 
 export type EventRow = {
   id: string;
@@ -49,10 +49,15 @@ const uploadSchema: RxJsonSchema<UploadRow> = {
   required: ['id', 'database', 'at'],
 };
 
-export async function openEventDatabase(name = 'stagedoor-desk'): Promise<DeskDatabase> {
+export const deskDatabaseName = 'stagedoor-desk';
+
+export async function openEventDatabase(
+  name = deskDatabaseName,
+  storage: RxStorage<unknown, unknown> = getRxStorageDexie(),
+): Promise<DeskDatabase> {
   const database = await createRxDatabase<DeskCollections>({
     name,
-    storage: getRxStorageDexie(),
+    storage,
     closeDuplicates: true,
   });
   await database.addCollections({ events: { schema: eventSchema }, uploads: { schema: uploadSchema } });
@@ -68,4 +73,75 @@ export function fromRow(
   const { id, type, v, stream, data, meta } = row;
   const parsed = parseEventDoc({ _id: id, type, v, stream, data, meta });
   return parsed.ok ? parsed.doc : undefined;
+}
+
+/**
+ * Each row of the local log is checked against the event catalogue once on this device, not at every start (a gate
+ * scanner holding a concert of 100,000 tickets starts in seconds, not in the time of 50,000 schema checks). A start
+ * checks the rows written since the last start (RxDB's write time, `_meta.lwt`) and those of an older version (they are
+ * lifted to the current one); what it found is kept for the next start: the write time checked up to, the rows that
+ * failed (left out again), and the catalogue's versions (a build that reads other versions checks everything again).
+ */
+export type LogCheck = { catalogue: string; upTo: number; invalid: string[] };
+
+const checkKey = (name: string) => `stagedoor.log-check.${name}`;
+const catalogueVersions = Object.entries(eventCatalogue)
+  .map(([type, entry]) => `${type}@${entry.v}`)
+  .join(',');
+
+/** Where the check is kept: the page's localStorage. */
+export type CheckMemo = Pick<Storage, 'getItem' | 'setItem'>;
+
+function readLogCheck(name: string, memo: CheckMemo): LogCheck | undefined {
+  try {
+    const stored = JSON.parse(memo.getItem(checkKey(name)) ?? 'null') as LogCheck | null;
+    return stored?.catalogue === catalogueVersions ? stored : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The log's events, each row checked by parseEventDoc unless an earlier start checked it; the check is kept. */
+export async function loadLog(
+  events: RxCollection<EventRow>,
+  name: string,
+  memo: CheckMemo = localStorage,
+): Promise<{ docs: AnyEventDoc[]; failed: string[] }> {
+  const check = readLogCheck(name, memo);
+  const upTo = check?.upTo ?? -Infinity;
+  const invalid = new Set(check?.invalid ?? []);
+  const failed: string[] = [];
+  const docs: AnyEventDoc[] = [];
+  let newest = -Infinity;
+  for (const row of await events.find().exec()) {
+    const data = row.toJSON(true);
+    const { lwt } = data._meta;
+    if (lwt > newest) newest = lwt;
+    // Checked at an earlier start (strictly earlier: a row written in the same millisecond as the last one read may
+    // have come after the read), of the version this build reads.
+    if (
+      lwt < upTo &&
+      !invalid.has(data.id) &&
+      isEventType(data.type) &&
+      data.v === eventCatalogue[data.type].v
+    ) {
+      const { id, type, v, stream } = data;
+      docs.push({ _id: id, type, v, stream, data: data.data, meta: data.meta } as unknown as AnyEventDoc);
+      continue;
+    }
+    const doc = fromRow(data);
+    if (doc) docs.push(doc);
+    else failed.push(data.id);
+  }
+  const next: LogCheck = {
+    catalogue: catalogueVersions,
+    upTo: Math.max(newest, check?.upTo ?? -Infinity),
+    invalid: failed,
+  };
+  try {
+    memo.setItem(checkKey(name), JSON.stringify(next));
+  } catch {
+    // Storage full: the next start checks every row again, nothing worse.
+  }
+  return { docs, failed };
 }
