@@ -432,6 +432,7 @@ const en = {
   'payment.failed': 'The payment of {amount} failed.',
   'payment.refused': 'The payment of {amount} was refused.',
   'payment.refunded': '{amount} was paid and is refunded.',
+  'payment.partlyRefunded': '{amount} paid; {refunded} of it refunded.',
 
   'orders.title': "Today's orders at this desk",
   'orders.none': 'No orders yet today.',

@@ -59,6 +59,9 @@ const reached: Record<OrderStep, number> = {
   expired: 0,
 };
 
+/** The steps at which an order's tickets may be refunded (it was paid and its tickets issued). */
+const refundable: readonly OrderStep[] = ['ticketed', 'invoiced', 'confirmation_requested', 'completed'];
+
 const totalText = (totals: { amount: number; currency: string }[]) =>
   totals.map((total) => money(total.amount, total.currency)).join(' + ');
 
@@ -207,11 +210,20 @@ function Payment({ order, payment }: { order: OrderView; payment: PaymentView })
     }
   };
 
+  // A refund of some of the order's tickets gives back part of the payment: it is not the whole payment refunded.
+  const partly = payment.status === 'refunded' && payment.refunded < amount;
+  // Money to hand back is an order cancelled after it was paid; a ticket refund says its own in the refunds below.
+  const handBack = payment.refunded > 0 && !refundable.includes(order.step);
   if (!open)
     return (
       <div data-testid="payment" data-status={payment.status}>
         <p>
-          {t(`payment.${payment.status}`, { amount: money(amount, currency) })}
+          {partly
+            ? t('payment.partlyRefunded', {
+                amount: money(amount, currency),
+                refunded: money(payment.refunded, currency),
+              })
+            : t(`payment.${payment.status}`, { amount: money(amount, currency) })}
           {payment.tendered !== null &&
             payment.change !== null &&
             ` ${t('order.cashTaken', {
@@ -219,7 +231,7 @@ function Payment({ order, payment }: { order: OrderView; payment: PaymentView })
               change: money(payment.change, currency),
             })}`}
         </p>
-        {payment.refunded > 0 && (
+        {handBack && (
           <p role="alert" className="error">
             {t('order.refund', { amount: money(payment.refunded, currency) })}
           </p>
@@ -356,8 +368,6 @@ function CardPayment({ order, payment }: { order: OrderView; payment: PaymentVie
     </section>
   );
 }
-
-const refundable: readonly OrderStep[] = ['ticketed', 'invoiced', 'confirmation_requested', 'completed'];
 
 /** Refunding tickets of a paid order: some or all, in cash from the drawer or back to the card it was paid with. */
 function OrderRefunds({ order }: { order: OrderView }) {

@@ -1,9 +1,12 @@
 // Once per run: build the desk app, start a fresh store in a temporary folder and the sync server on free ports
 // (in this process, with the same building blocks as `npm start`), and hand the address to the tests. The first
 // admin's password is chosen here (ADMIN_PASSWORD), so the tests make people and enrolment codes through the API.
+// Card payments are on, against the local Stripe-compatible test server (test/support/stripe-server.ts) with keys
+// made for the run: it approves the desk's test card and sends its signed webhooks to the sync server.
 // Playwright wants a default export here; what it returns is the teardown, which first checks that no secret the run
-// used (passwords, PINs, device secrets, the store's admin password, the authority's private key) appears in any
-// CouchDB document, in the store's data folder or in the servers' log: a secret found fails the run.
+// used (passwords, PINs, device secrets, the store's admin password, the authority's private key, the Stripe secret
+// key and webhook secret) appears in any CouchDB document, in the store's data folder or in the servers' log: a
+// secret found fails the run.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +18,7 @@ import { authorityKeyFile } from '../../sync-server/authority/trust';
 import { loadConfig } from '../../sync-server/config';
 import { startEmbeddedStore } from '../../sync-server/store/embedded-store';
 import { startSyncServer } from '../../sync-server/sync-server';
+import { startStripeServer } from '../support/stripe-server';
 import { adminPasswordVariable, secretsFileVariable, serverUrlVariable } from './fixtures';
 
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
@@ -33,6 +37,12 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   mkdirSync(outputDir, { recursive: true });
   const logger = pino({ level: 'info' }, pino.destination({ dest: logFile, sync: true }));
   const store = await startEmbeddedStore({ dataDir: storeDir, logger: logger.child({ part: 'store' }) });
+  // The Stripe server starts first, for the sync server to be pointed at it; it learns the webhook's address once the
+  // sync server has one (it keeps what it would send until then).
+  const stripe = await startStripeServer({
+    secretKey: `sk_test_${randomBytes(18).toString('base64url')}`,
+    webhookSecret: `whsec_${randomBytes(18).toString('base64url')}`,
+  });
   // Orders: holds of one minute on a clock three times as fast, so that a hold lapses within 20 s for the expiry
   // scenario (orders.e2e.spec.ts) and still leaves time to take the cash in the others.
   const server = await startSyncServer(
@@ -45,16 +55,22 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
       ADMIN_PASSWORD: adminPassword,
       HOLD_MINUTES: process.env.HOLD_MINUTES ?? '1',
       CLOCK_RATE: process.env.CLOCK_RATE ?? '3',
+      STRIPE_SECRET_KEY: stripe.secretKey,
+      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+      STRIPE_API_BASE: stripe.url,
     }),
     logger.child({ part: 'sync-server' }),
   );
-  process.env[serverUrlVariable] = `http://127.0.0.1:${server.port}`;
+  const serverUrl = `http://127.0.0.1:${server.port}`;
+  await stripe.setWebhookUrl(`${serverUrl}/api/stripe/webhook`);
+  process.env[serverUrlVariable] = serverUrl;
   process.env[adminPasswordVariable] = adminPassword;
   process.env[secretsFileVariable] = secretsFile;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    await stripe.close();
     await server.stop();
     await store.stop();
   };
@@ -68,6 +84,8 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
           (JSON.parse(readFileSync(authorityKeyFile(serverDir), 'utf8')) as { privateKey: string })
             .privateKey,
         ],
+        ['the Stripe secret key', stripe.secretKey],
+        ['the Stripe webhook secret', stripe.webhookSecret],
       ]);
       for (const [i, line] of readFileSync(secretsFile, 'utf8').split('\n').entries())
         if (line) secrets.set(`test secret #${i + 1} (a password, PIN or device secret)`, line);
@@ -84,7 +102,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
       const found = [...secrets].flatMap(([what, secret]) =>
         places.filter(([, text]) => text.includes(secret)).map(([where]) => `${what} in ${where}`),
       );
-      if (secrets.size < 4) throw new Error('the secrets check found no test secrets to look for');
+      if (secrets.size < 6) throw new Error('the secrets check found no test secrets to look for');
       if (found.length > 0) throw new Error(`secrets leaked after the e2e run:\n${found.join('\n')}`);
     } finally {
       await stop();

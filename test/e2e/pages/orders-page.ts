@@ -1,4 +1,5 @@
-// Page model of the Orders screen: carts across concerts, delivery, confirmation, the order's progress and the cash.
+// Page model of the Orders screen: carts across concerts, delivery, confirmation, the order's progress, the cash or
+// the card, and refunds of the order's tickets.
 import { expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 
@@ -140,6 +141,53 @@ export class OrdersPage {
     await payment.getByLabel('Cash tendered').fill(tendered);
     await expect(payment.getByTestId('payment-change')).toHaveText(change);
     await payment.getByRole('button', { name: /Take .* in cash/ }).click();
+  }
+
+  /**
+   * Pays the amount due by card: the desk asks the sync server for the order's card payment, then confirms it with the
+   * test card (offered only against the local Stripe-compatible server, which approves it), as a card terminal would.
+   * The order moves on when the gateway's webhook reaches the sync server.
+   */
+  async payByCard(amount: RegExp): Promise<void> {
+    const card = this.page.getByTestId('card-payment');
+    const pay = card.getByRole('button', { name: /^Pay .* by card$/ });
+    await expect(pay).toHaveAccessibleName(amount);
+    await pay.click();
+    await expect(card.getByTestId('card-pending')).toBeVisible();
+    await card.getByRole('button', { name: 'Confirm with the test card' }).click();
+  }
+
+  /** The order's payment as it shows once it is no longer due (its data-status: captured, refunded, …). */
+  payment(): Locator {
+    return this.order().getByTestId('payment');
+  }
+
+  /** The order's tickets as the refunds section lists them (a refunded one shows as such). */
+  refundableTickets(): Locator {
+    return this.order().getByTestId('refund-ticket');
+  }
+
+  /** Refunds the first `count` tickets not yet refunded, in cash or to the card, and returns their ids. */
+  async refundTickets(count: number, method: 'cash' | 'card', reason: string): Promise<string[]> {
+    const section = this.order().getByTestId('order-refunds');
+    const open = this.refundableTickets().filter({
+      has: this.page.getByRole('checkbox', { disabled: false }),
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const ticket = open.nth(i);
+      ids.push((await ticket.getAttribute('data-ticket')) ?? '');
+      await ticket.getByRole('checkbox').check();
+    }
+    await section.getByLabel('Reason').fill(reason);
+    const button = method === 'card' ? /^Refund .* to the card$/ : /^Refund .* in cash$/;
+    await section.getByRole('button', { name: button }).click();
+    return ids;
+  }
+
+  /** The order's refunds, each with its data-status (asked, accepted, refunded, refused). */
+  refunds(): Locator {
+    return this.order().getByTestId('refund');
   }
 
   async confirmAgain(): Promise<string> {
