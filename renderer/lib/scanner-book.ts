@@ -8,14 +8,12 @@ import type { ScannerLog } from '../../domain/desk/scanner-log';
 import type { DeskStore } from '../store/desk-store';
 
 /** A reader of a growing log that hands back, at each call, the documents added since the previous call. */
-export function logCursor(docs: () => Iterable<AnyEventDoc>): () => AnyEventDoc[] {
+export function logCursor(docs: () => readonly AnyEventDoc[]): () => AnyEventDoc[] {
   let seen = 0;
   return () => {
-    const news: AnyEventDoc[] = [];
-    let at = 0;
-    // Walking past the entries seen costs a step each, no fold: well under a millisecond for 100,000.
-    for (const doc of docs()) if (at++ >= seen) news.push(doc);
-    seen = at;
+    const log = docs();
+    const news = log.slice(seen);
+    seen = log.length;
     return news;
   };
 }

@@ -8,7 +8,7 @@ import { logCursor } from './scanner-book';
 
 export type TrustKeeper = {
   /** Folds what the log gained since the last call (`docs`: the store's whole log, in the order it grew). */
-  catchUp: (docs: () => Iterable<AnyEventDoc>) => Promise<Trust>;
+  catchUp: (docs: () => readonly AnyEventDoc[]) => Promise<Trust>;
   /** The trust with everything folded so far. */
   current: () => Promise<Trust>;
 };

@@ -39,12 +39,14 @@ export type DeskStore = {
   getSnapshot: () => DeskSnapshot;
   /** Writes a fact to the local log; replication takes it to its database when it can. */
   record: <T extends FactType>(type: T, data: (id: string) => DataOf<T>) => Promise<FactDoc<T>>;
+  // The logs below grow at their end, in the order the desk came to hold each event, and never hold one twice: a
+  // reader that keeps its own state reads on from where it stopped (renderer/lib/scanner-book.ts, logCursor).
   /** The concerts' events this desk holds (what `view` is projected from): read again when `view` changes. */
-  concertDocs: () => Iterable<AnyEventDoc>;
+  concertDocs: () => readonly AnyEventDoc[];
   /** The orders' events this desk holds (what `orders` is projected from): read again when `orders` changes. */
-  orderDocs: () => Iterable<AnyEventDoc>;
+  orderDocs: () => readonly AnyEventDoc[];
   /** Every event this desk holds, of every database (the catalogue's trust events among them). */
-  allDocs: () => Iterable<AnyEventDoc>;
+  allDocs: () => readonly AnyEventDoc[];
   /**
    * Resolves once the snapshot shows every fact recorded so far: a screen that decides on what it shows (a cart)
    * waits for it before it takes the next key, so a quick second change is decided on the first one's result.
@@ -69,8 +71,9 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   const collections = { events: database.events, uploads: database.uploads };
   const docs = new Map<string, AnyEventDoc>();
   /** The same events split by projection: what desk-view reads, and what order-view reads (a quarantine both). */
-  const deskDocs = new Map<string, AnyEventDoc>();
-  const orderDocs = new Map<string, AnyEventDoc>();
+  const deskDocs: AnyEventDoc[] = [];
+  const orderDocs: AnyEventDoc[] = [];
+  const allDocs: AnyEventDoc[] = [];
   /** The desk's view, kept as the log grows (domain/desk/desk-log.ts), and what it has not been handed yet. */
   const desk = deskLog(device.deviceId);
   let deskNews: AnyEventDoc[] = [];
@@ -80,14 +83,15 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     // The log is immutable: a document held already (a local write comes back from the collection) changes nothing.
     if (docs.has(doc._id)) return;
     docs.set(doc._id, doc);
+    allDocs.push(doc);
     const forDesk = isConcertFact(doc) || isStreamDecision(doc);
     if (forDesk || doc.type === 'FactQuarantined') {
-      deskDocs.set(doc._id, doc);
+      deskDocs.push(doc);
       deskNews.push(doc);
       deskChanged = true;
     }
     if (!forDesk) {
-      orderDocs.set(doc._id, doc);
+      orderDocs.push(doc);
       ordersChanged = true;
     }
   };
@@ -233,7 +237,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
         ordersDue = ordersUrgent = false;
         clearTimeout(ordersLater);
         ordersLater = undefined;
-        orders = projectOrders(orderDocs.values(), device.deviceId, view.concerts);
+        orders = projectOrders(orderDocs, device.deviceId, view.concerts);
         ordersAt = performance.now();
       } else
         ordersLater ??= setTimeout(() => {
@@ -340,9 +344,9 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       return () => listeners.delete(listener);
     },
     getSnapshot: () => snapshot,
-    concertDocs: () => deskDocs.values(),
-    orderDocs: () => orderDocs.values(),
-    allDocs: () => docs.values(),
+    concertDocs: () => deskDocs,
+    orderDocs: () => orderDocs,
+    allDocs: () => allDocs,
     shown: () =>
       !deskChanged && !ordersChanged && !ordersDue && scheduled === undefined
         ? Promise.resolve()
