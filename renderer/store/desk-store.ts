@@ -217,7 +217,10 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       deskChanged = false;
       desk.add(deskNews);
       deskNews = [];
-      view = desk.view();
+      const next = desk.view();
+      // An event the view does not read (a print) is news to what screens project from the concerts' events
+      // (useConcertLog, keyed by the view): the view is a new object whenever those events changed.
+      view = next === view ? { ...next } : next;
       // The desk works every concert it knows of; the catalogue tells it which there are. Carts and orders are in
       // the orders database, which a gate scanner has no use for (it would read every order of the box office).
       replicate(catalogueDatabase);
