@@ -49,14 +49,16 @@ import type { AllotmentBook } from '../allotment/allotment';
 import { allotmentDecisionSchemas, allotmentFactSchemas } from '../allotment/events';
 import {
   decideGateFact,
+  decideVoid,
   evolveGate,
   evolveGateSeats,
   initialGateBook,
   isGateDecision,
   isGateFact,
+  isVoidDecision,
   tentativeGateBook,
 } from './concert-gate';
-import type { GateBook, GateDecision, GateFactType } from './concert-gate';
+import type { GateBook, GateDecision, GateFactType, VoidDecision } from './concert-gate';
 import type { AllotmentDecision, AllotmentFact } from '../allotment/events';
 
 /** What the concert decides about itself, its direct sales and the desks' blocks of seats. */
@@ -86,7 +88,7 @@ export type OrderFlowDecision =
 
 /** Every decision a concert's stream holds. */
 export type StreamDecisionType = ConcertDecisionType | OrderFlowDecisionType;
-export type StreamDecision = Decision | OrderFlowDecision;
+export type StreamDecision = Decision | OrderFlowDecision | VoidDecision;
 
 export const isOrderFlowDecision = (doc: AnyEventDoc): doc is DecisionDoc<OrderFlowDecisionType> =>
   (orderFlowDecisionTypes as readonly string[]).includes(doc.type);
@@ -221,7 +223,7 @@ export function evolveStream(state: ConcertStreamState, doc: DecisionDoc<StreamD
     const rejection = state.rejections.get(doc.data.saleId);
     state.rejections.set(doc.data.saleId, { deviceId: rejection?.deviceId, settled: true });
   }
-  if (isGateDecision(doc)) return evolveGateSeats(state.concert, doc);
+  if (isGateDecision(doc) || isVoidDecision(doc)) return evolveGateSeats(state.concert, doc);
   if (!isOrderFlowDecision(doc)) return evolveDecision(state.concert, doc);
   const { reservationId } = doc.data;
   const entry = state.reservations.get(reservationId);
@@ -432,8 +434,10 @@ export function decideRequest(
   request: RequestDoc,
   state: ConcertAuthorityState,
   clock: AuthorityClock,
-): OrderFlowDecision | undefined {
+): OrderFlowDecision | VoidDecision | undefined {
   if (state.decided.has(request._id)) return undefined;
+  // A refund's tickets are the gate's business: no reservation changes (its seats go back with the tickets).
+  if (request.type === 'TicketsVoidRequested') return decideVoid(request.data, state.gate, clock.now);
   const entry = state.reservations.get(request.data.reservationId);
   const current = entry?.reservation ?? initialReservationState();
   switch (request.type) {

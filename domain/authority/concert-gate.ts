@@ -1,6 +1,7 @@
 // The gate in a concert's stream: every gate's scans put in one order, so the first valid entry wins and a ticket used
 // at two gates offline is caught (refused `already_used`, naming where and when it went in); a scanner's own mistaken
-// scan annulled within two minutes; a confirmed sale refunded, its tickets voided and its seats back to the pool.
+// scan annulled within two minutes; a confirmed sale refunded, its tickets voided and its seats back to the pool; and
+// an order's refunded tickets voided the same way, at the orders authority's request.
 // Pure: the concert authority brings the clock; its ledgers grow in place (see concert-authority.ts).
 import type { ConcertState } from '../concert/concert';
 import type { DataOf, DecisionType, FactDoc } from '../events/catalogue';
@@ -12,6 +13,7 @@ import { gateDecisionTypes, gateFactTypes } from '../ticket/gate-events';
 import { judgeScan } from '../ticket/gate';
 import { annulWindowMs } from '../ticket/gate-events';
 import type { AnnulRefusal, RefundRefusal } from '../ticket/gate-events';
+import type { VoidRefusal } from '../events/order-flow';
 
 /** A map the authority owns, or a batch's tentative layer over it. */
 export type Ledger<V> = { get(key: string): V | undefined; set(key: string, value: V): unknown };
@@ -177,7 +179,73 @@ function decideRefund(fact: FactDoc<'SaleRefundRequested'>, gate: GateBook, now:
   return { type: 'SaleRefunded', data: { ...data, refundedAt: now } };
 }
 
-/** A decision of the stream, folded into the gate's book in place. */
+/** What the concert decides when the orders authority asks it to void an order's refunded tickets. */
+export type VoidDecision =
+  | { type: 'TicketsVoided'; data: DataOf<'TicketsVoided'> }
+  | { type: 'TicketsVoidRefused'; data: DataOf<'TicketsVoidRefused'> };
+export const voidDecisionTypes = [
+  'TicketsVoided',
+  'TicketsVoidRefused',
+] as const satisfies readonly DecisionType[];
+export const isVoidDecision = <D extends { type: string }>(
+  doc: D,
+): doc is Extract<D, { type: VoidDecision['type'] }> =>
+  (voidDecisionTypes as readonly string[]).includes(doc.type);
+
+/** At most two ids named in a sentence: a refusal's message holds 500 characters, an id up to 200. */
+const list = (ticketIds: readonly string[]): string =>
+  ticketIds.length > 2
+    ? `${ticketIds.slice(0, 2).join(', ')} and ${ticketIds.length - 2} more`
+    : ticketIds.join(', ');
+
+/**
+ * An order's refund reaches the gate: its tickets still valid are voided and their seats go back. A ticket voided
+ * before (the desk refunded the cash sale it came from) stays voided and is named apart: it gave its seat back then.
+ * Nothing is voided when a ticket is not this concert's or not this order's (the request is wrong, not half right), or
+ * when every ticket was voided already. `now` is the authority's clock.
+ */
+export function decideVoid(
+  request: DataOf<'TicketsVoidRequested'>,
+  gate: GateBook,
+  now: string,
+): VoidDecision {
+  const { refundId, orderId, concertId } = request;
+  const ticketIds = [...new Set(request.ticketIds)];
+  const refuse = (code: VoidRefusal, about: string[], message: string): VoidDecision => ({
+    type: 'TicketsVoidRefused',
+    data: { refundId, orderId, concertId, code, ticketIds: about, message },
+  });
+  const unknown = ticketIds.filter((id) => !gate.tickets.get(id));
+  if (unknown.length > 0)
+    return refuse(
+      'unknown_ticket',
+      unknown,
+      `This concert issued no ticket ${list(unknown)}: nothing was voided.`,
+    );
+  const tickets = ticketIds.flatMap((id) => {
+    const ticket = gate.tickets.get(id);
+    return ticket ? [ticket] : [];
+  });
+  const foreign = tickets.filter((t) => t.orderId !== orderId).map((t) => t.ticketId);
+  if (foreign.length > 0) {
+    const which = foreign.length > 1 ? `Tickets ${list(foreign)} are` : `Ticket ${list(foreign)} is`;
+    return refuse('not_of_order', foreign, `${which} another order's: nothing was voided.`);
+  }
+  const valid = tickets.filter((t) => t.status === 'valid');
+  const alreadyVoided = tickets.filter((t) => t.status === 'voided').map((t) => t.ticketId);
+  if (valid.length === 0)
+    return refuse(
+      'already_voided',
+      alreadyVoided,
+      'These tickets were voided already (refunded at a desk): their seats were given back then.',
+    );
+  const voided = valid.map(({ ticketId, level }) => ({ ticketId, level }));
+  return {
+    type: 'TicketsVoided',
+    data: { refundId, orderId, concertId, tickets: voided, alreadyVoided, voidedAt: now },
+  };
+}
+
 /** A decision as the gate folds it: a stream's document, or one a scanner made up locally. */
 export type AnyDecision = { [K in DecisionType]: { type: K; data: DataOf<K> } }[DecisionType];
 
@@ -228,13 +296,23 @@ export function evolveGate(gate: GateBook, doc: AnyDecision): void {
       return;
     }
     case 'SaleRefunded':
-      for (const ticketId of doc.data.ticketIds) {
-        const ticket = gate.tickets.get(ticketId);
-        if (ticket) gate.tickets.set(ticketId, { ...ticket, status: 'voided' });
-      }
+      voidAll(gate, doc.data.ticketIds);
+      return;
+    case 'TicketsVoided':
+      voidAll(
+        gate,
+        doc.data.tickets.map((t) => t.ticketId),
+      );
       return;
     default:
       return;
+  }
+}
+
+function voidAll(gate: GateBook, ticketIds: readonly string[]): void {
+  for (const ticketId of ticketIds) {
+    const ticket = gate.tickets.get(ticketId);
+    if (ticket) gate.tickets.set(ticketId, { ...ticket, status: 'voided' });
   }
 }
 
@@ -243,12 +321,20 @@ function issue(gate: GateBook, ticket: GateTicket): void {
   if (!gate.tickets.get(ticket.ticketId)) gate.tickets.set(ticket.ticketId, ticket);
 }
 
-/** The concert after a gate decision: a refund gives its seats back to the level's free seats. */
-export function evolveGateSeats(concert: ConcertState, decision: GateDecision): ConcertState {
-  if (decision.type !== 'SaleRefunded' || concert.status === 'none') return concert;
-  const { level, ticketIds } = decision.data;
-  const levels = concert.levels.map((l) =>
-    l.name === level ? { ...l, allocated: Math.max(0, l.allocated - ticketIds.length) } : l,
-  );
+/**
+ * The concert after a gate decision: a refund gives its seats back to the level's free seats, a sale's and an order's
+ * alike (both count in the level's `allocated`: a sale when allocated, an order's when its hold was confirmed).
+ */
+export function evolveGateSeats(concert: ConcertState, decision: GateDecision | VoidDecision): ConcertState {
+  if (concert.status === 'none') return concert;
+  const back = new Map<string, number>();
+  if (decision.type === 'SaleRefunded') back.set(decision.data.level, decision.data.ticketIds.length);
+  else if (decision.type === 'TicketsVoided')
+    for (const { level } of decision.data.tickets) back.set(level, (back.get(level) ?? 0) + 1);
+  if (back.size === 0) return concert;
+  const levels = concert.levels.map((l) => {
+    const seats = back.get(l.name) ?? 0;
+    return seats === 0 ? l : { ...l, allocated: Math.max(0, l.allocated - seats) };
+  });
   return { ...concert, levels };
 }

@@ -91,7 +91,7 @@ const sale = (n: number, level: Level, quantity: number): FactDoc<'SaleRecorded'
 const reservationOf = (order: string) => `${order}:seats:${concertId}`;
 const seatsOf = (order: string) => ({ reservationId: reservationOf(order), orderId: order, concertId });
 
-function request<T extends RequestType>(
+function request<T extends Exclude<RequestType, 'TicketsVoidRequested'>>(
   type: T,
   step: RequestStep,
   data: Extract<RequestDoc, { type: T }>['data'],

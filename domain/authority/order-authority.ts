@@ -31,7 +31,7 @@ import type { DeliveryState } from '../delivery/delivery';
 import type { DataOf, DecisionDoc, FactDoc, RelayDoc, RequestDoc } from '../events/catalogue';
 import { orderStream } from '../events/order-flow';
 import type { AllocatedSale } from '../events/order-flow';
-import { requestId } from '../events/order-flow';
+import { requestId, voidRequestId } from '../events/order-flow';
 import type { RequestStep } from '../events/order-flow';
 import type { Buyer, PriceBasis } from '../finance/events';
 import { awaitingNumbers, decideInvoice, evolveInvoice, initialInvoiceState } from '../finance/invoice';
@@ -862,6 +862,8 @@ function outboxOf(
       break;
     }
     case 'TicketsRefundAccepted': {
+      // The tickets are given up as the refund is accepted: each concert voids its own and gives the seats back.
+      requests.push(...voidRequests(doc.data, doc));
       const { refundId, paymentId, amount, currency, reason, method } = doc.data;
       const payment = book.payments[paymentId]?.state;
       if (method === 'card' && payment?.status !== 'none' && payment?.method.kind === 'card')
@@ -960,6 +962,34 @@ function creditNoteFor(refund: RefundAccepted, invoiceId: string, issuedAt: stri
   };
 }
 
+/** One request per concert of the refunded tickets, to void them; its id is the refund's and the concert's. */
+function voidRequests(refund: RefundAccepted, cause: OrdersDecisionDoc): ConcertRequest[] {
+  const byConcert = new Map<string, string[]>();
+  for (const { concertId, ticketIds } of refund.lines)
+    byConcert.set(concertId, [...(byConcert.get(concertId) ?? []), ...ticketIds]);
+  const { refundId, orderId, reason } = refund;
+  return [...byConcert].map(([concertId, ticketIds]) => {
+    const doc: RequestDoc<'TicketsVoidRequested'> = {
+      _id: voidRequestId(refundId, concertId),
+      type: 'TicketsVoidRequested',
+      v: 1,
+      stream: concertStream(concertId),
+      data: { refundId, orderId, concertId, ticketIds, reason },
+      meta: requestMeta(cause),
+    };
+    return { database: concertDatabase(concertId), doc };
+  });
+}
+
+/** A request's meta: the decision's clock, so the same request written again after a restart is the same document. */
+const requestMeta = (cause: OrdersDecisionDoc) => ({
+  deviceId: 'authority',
+  userId: 'authority',
+  recordedAt: cause.meta.recordedAt,
+  correlationId: cause.meta.correlationId,
+  causationId: cause._id,
+});
+
 type RemoteCommand = Extract<
   OrderPolicyCommand,
   { type: 'ReserveSeats' | 'ConfirmReservation' | 'ReleaseReservation' | 'IssueTickets' }
@@ -999,21 +1029,16 @@ function concertRequest(command: RemoteCommand, cause: OrdersDecisionDoc): Conce
     ...request(),
     v: 1,
     stream: concertStream(concertId),
-    meta: {
-      deviceId: 'authority',
-      userId: 'authority',
-      // The decision's clock: the same request written again after a restart is the same document.
-      recordedAt: cause.meta.recordedAt,
-      correlationId: cause.meta.correlationId,
-      causationId: cause._id,
-    },
+    meta: requestMeta(cause),
   } as RequestDoc;
   return { database: concertDatabase(concertId), doc };
 }
 
 /**
  * What is still to do after a restart or a reload, of everything the streams' decisions asked for: the local steps
- * not decided yet, and the requests of orders still under way (a cancelled order only asks for its seats back).
+ * not decided yet, the requests of orders still under way (a cancelled order only asks for its seats back), and every
+ * refund's request to void its tickets, whatever the order's state: the concert's answer is not relayed, so the orders
+ * authority can't tell it was heard, and writing the request again is a 409 the concert never sees.
  */
 export function stillWanted(state: OrdersAuthorityState, outbox: Outbox): Outbox {
   return {
@@ -1028,6 +1053,7 @@ export function stillWanted(state: OrdersAuthorityState, outbox: Outbox): Outbox
       );
     }),
     requests: outbox.requests.filter(({ doc }) => {
+      if (doc.type === 'TicketsVoidRequested') return true;
       const order = state.orders.get(doc.data.orderId)?.order;
       if (!order || order.status === 'none') return false;
       if (order.status === 'cancelled') return doc.type === 'ReservationReleaseRequested';

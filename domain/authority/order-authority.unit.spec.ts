@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CartLine } from '../cart/events';
 import type { DeliveryMethod } from '../delivery/address';
+import { parseEventDoc } from '../events/catalogue';
 import type { FactDoc, RelayDoc, RequestDoc } from '../events/catalogue';
 import type { RelayedDecision } from '../events/order-flow';
 import { paymentIdFor, reservationIdFor } from '../order/order';
@@ -745,6 +746,36 @@ describe('a refund of tickets', () => {
     ]);
     expect(done[1]?.data).toMatchObject({ amount: 20_000, refundedInTotal: 20_000 });
     expect(authority.refunds).toEqual([]);
+  });
+
+  it('asks each concert of the refunded tickets to void them, and asks again after every restart', () => {
+    const authority = invoicedAuthority('cash');
+    const asked = refundTickets([vip, floor(0), floor(1)], 'cash');
+    authority.decide(asked);
+    const requests = authority.requests.splice(0);
+    const voidOf = (concertId: string, ticketIds: string[]) => ({
+      database: `stagedoor-concert-${concertId}`,
+      _id: `request:${asked.id}:${concertId}:void`,
+      type: 'TicketsVoidRequested',
+      stream: `concert-${concertId}`,
+      data: { refundId: asked.id, orderId, concertId, ticketIds, reason: 'Cannot come.' },
+    });
+    expect(
+      requests.map(({ database, doc: { _id, type, stream, data } }) => ({
+        database,
+        _id,
+        type,
+        stream,
+        data,
+      })),
+    ).toEqual([voidOf(torwar, [vip]), voidOf(spodek, [floor(0), floor(1)])]);
+    for (const { doc } of requests) expect(parseEventDoc(doc)).toMatchObject({ ok: true });
+    expect(authority.order().order.status).toMatch(/^(invoiced|completed)$/);
+    // The concert's answer is not relayed: a restart writes the same requests again (create-only, a 409 there).
+    expect(restart(authority.log).wanted.requests).toEqual(requests);
+    // A refused refund voids nothing.
+    authority.decide(refundTickets([vip], 'cash'));
+    expect(authority.requests).toEqual([]);
   });
 
   it('refuses what it cannot refund, with the reason', () => {

@@ -18,8 +18,9 @@ import type {
   DecisionDoc,
   FactDoc,
   RequestDoc,
+  RequestType,
 } from '../events/catalogue';
-import { requestId } from '../events/order-flow';
+import { requestId, voidRequestId } from '../events/order-flow';
 import type { ReservedLine } from '../reservation/events';
 
 export const price = 10_000;
@@ -126,6 +127,57 @@ export class ConcertLogBuilder {
     const decision = decideRequest(request, this.state, { now: this.now, holdMinutes: 15 });
     if (!decision) throw new Error(`${id} was decided before`);
     return this.append(decision, request);
+  }
+
+  /** A request of the orders authority, written into the concert's database (not decided yet). */
+  request<T extends RequestType>(type: T, id: string, data: DataOf<T>, correlationId = id): RequestDoc<T> {
+    const meta = {
+      deviceId: 'authority',
+      userId: 'authority',
+      recordedAt: this.now,
+      correlationId,
+      causationId: id,
+    };
+    const doc = { _id: id, type, v: 1, stream: concertStream(this.concertId), data, meta } as RequestDoc<T>;
+    this.docs.push(doc as RequestDoc);
+    return doc;
+  }
+
+  /** The concert answers a request on its clock, and appends the answer to the stream. */
+  answer(request: RequestDoc): DecisionDoc<StreamDecisionType> {
+    const decision = decideRequest(request, this.state, { now: this.now, holdMinutes: 15 });
+    if (!decision) throw new Error(`${request._id} was decided before`);
+    return this.append(decision, request);
+  }
+
+  /** An order's seats held, confirmed and ticketed, as the orders authority asks for them: the tickets' ids. */
+  ticketed(orderId: string, lines: ReservedLine[]): string[] {
+    const { concertId } = this;
+    this.hold(orderId, lines);
+    const reservationId = `${orderId}:${concertId}`;
+    const seats = { reservationId, orderId, concertId };
+    this.answer(
+      this.request('ReservationConfirmationRequested', requestId(reservationId, 'confirm'), seats, orderId),
+    );
+    const cartLines = lines.map((l) => ({ concertId, ...l, unitPrice: price, currency: 'PLN' }));
+    const data = { ...seats, customerId: `customer-${orderId}`, lines: cartLines };
+    const issued = this.answer(
+      this.request('TicketsIssueRequested', requestId(reservationId, 'tickets'), data, orderId),
+    );
+    if (issued.type !== 'TicketsIssued') throw new Error(`no tickets for ${orderId}: ${issued.type}`);
+    return issued.data.tickets.map((t) => t.ticketId);
+  }
+
+  /** The orders authority asks the concert to void a refund's tickets (not decided yet). */
+  voidRequest(refundId: string, orderId: string, ticketIds: string[]): RequestDoc<'TicketsVoidRequested'> {
+    const data = {
+      refundId,
+      orderId,
+      concertId: this.concertId,
+      ticketIds,
+      reason: 'The customer cannot come.',
+    };
+    return this.request('TicketsVoidRequested', voidRequestId(refundId, this.concertId), data, orderId);
   }
 
   /** A hold's expiry, decided on the authority's clock once its time has come. */

@@ -444,6 +444,43 @@ describe('card payments and ticket refunds', () => {
   });
 });
 
+describe('an order’s refunded tickets voided at the concert', () => {
+  it('counts a refunded ticket off the seats sold once, before and after the concert voids it', () => {
+    const log = new ConcertLogBuilder(concertId, [
+      { name: 'Front', capacity: 5 },
+      { name: 'Back', capacity: 10 },
+    ]).publish();
+    const orderId = 'order-void';
+    const [t1] = log.ticketed(orderId, [{ level: 'Front', quantity: 2 }]);
+    if (!t1) throw new Error('no ticket');
+    const chain = orderChain(orderId);
+    chain.decide(
+      'TicketsRefundAccepted',
+      {
+        refundId: 'rf-void',
+        orderId,
+        paymentId: 'p-void',
+        method: 'cash',
+        ticketIds: [t1],
+        lines: [{ concertId, level: 'Front', ticketIds: [t1], amount: price }],
+        amount: price,
+        currency: 'PLN',
+        reason: 'cannot come',
+        deviceId: 'desk-e',
+      },
+      'refund-fact',
+    );
+    const sold = () => projectFinance([...log.docs, ...chain.docs]).occupancy[0];
+    const refunded = [
+      { level: 'Front', capacity: 5, sold: 1 },
+      { level: 'Back', capacity: 10, sold: 0 },
+    ];
+    expect(sold()).toMatchObject({ sold: 1, levels: refunded });
+    log.answer(log.voidRequest('rf-void', orderId, [t1]));
+    expect(sold()).toMatchObject({ sold: 1, levels: refunded });
+  });
+});
+
 describe('invoices and credit notes', () => {
   it('lists an invoice with the number the authority gave it and its payment', () => {
     const { orderId, chain } = paidOrder();

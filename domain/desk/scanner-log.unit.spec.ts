@@ -1,6 +1,6 @@
 // The scanner's book kept as documents arrive is the book folded from all of them at once: for any split of the same
 // documents into arrival batches, in any order and with copies, including orphans and a rival decision that wins a
-// position already passed. And a scan judged before its fact is held counts once.
+// position already passed, and tickets of sales and orders voided by refunds along the way. And a scan judged before its fact is held counts once.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnyEventDoc } from '../events/catalogue';
@@ -17,7 +17,15 @@ const devices = [device, 'scanner-2'];
 const at = (second: number): string =>
   new Date(Date.parse('2027-05-01T18:00:00.000Z') + second * 1000).toISOString();
 
-type Step = { device: number; ticket: number; exit: boolean; decided: boolean; annul: boolean };
+type Step = {
+  device: number;
+  ticket: number;
+  exit: boolean;
+  decided: boolean;
+  annul: boolean;
+  /** The ticket's order refunds it before the scan (the concert voids it; a second time, it refuses). */
+  refund: boolean;
+};
 
 /** A concert with sales and every kind of gate fact, some decided, some not; then an orphan and maybe a rival. */
 function gateLog(steps: Step[], rivalAt: number | null) {
@@ -28,9 +36,12 @@ function gateLog(steps: Step[], rivalAt: number | null) {
     log.decide(sale);
     tickets.push(`sale:${sale._id}:t1`, `sale:${sale._id}:t2`);
   }
+  tickets.push(...log.ticketed('order-1', [{ level: 'Floor', quantity: 2 }]));
   steps.forEach((step, i) => {
     const deviceId = devices[step.device] ?? device;
     const ticketId = tickets[step.ticket % tickets.length] ?? '';
+    const orderId = log.state.gate.tickets.get(ticketId)?.orderId;
+    if (step.refund && orderId) log.answer(log.voidRequest(`refund-${i}`, orderId, [ticketId]));
     const scanned = log.fact(
       'TicketScanned',
       (scanId) => ({
@@ -92,10 +103,11 @@ function summary(book: ScannerBook, tickets: string[], docs: AnyEventDoc[]) {
 
 const stepArb = fc.record({
   device: fc.integer({ min: 0, max: 1 }),
-  ticket: fc.nat(5),
+  ticket: fc.nat(7),
   exit: fc.boolean(),
   decided: fc.boolean(),
   annul: fc.boolean(),
+  refund: fc.nat(5).map((n) => n === 0),
 });
 
 describe('the scanner’s book as documents arrive', () => {
@@ -123,6 +135,39 @@ describe('the scanner’s book as documents arrive', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('refuses an order’s ticket “voided” once the concert voided it for a refund, as the reference does', () => {
+    const log = new ConcertLogBuilder(concertId, [{ name: 'Floor', capacity: 20 }]).publish();
+    const [kept, refunded] = log.ticketed('order-1', [{ level: 'Floor', quantity: 2 }]);
+    if (!kept || !refunded) throw new Error('no tickets');
+    const scanner = scannerLog(device, concertId);
+    scanner.add(log.docs);
+    const claim = (ticketId: string): TicketClaim => ({
+      ticketId,
+      concertId,
+      level: 'Floor',
+      kind: 'confirmed',
+      validFrom: at(-3600),
+      validUntil: at(3600),
+      signer: 'authority:k1',
+      signedAt: at(-7200),
+    });
+    const judge = (ticketId: string, n: number) =>
+      scanner.judge({
+        scanId: `01KLOCALSCAN0000000000010${n}`,
+        code: 'SD1.body.signature',
+        checked: { ok: true, claim: claim(ticketId) },
+        gate: 'North',
+        direction: 'entry',
+        scannedAt: at(n),
+      });
+    scanner.add([log.answer(log.voidRequest('refund-1', 'order-1', [refunded]))]);
+    expect(judge(refunded, 1)).toMatchObject({ tone: 'red', verdict: 'voided' });
+    expect(judge(kept, 2)).toMatchObject({ tone: 'green', verdict: 'valid' });
+    const reference = projectScanner(log.docs, device, concertId);
+    expect(reference.gate.tickets.get(refunded)?.status).toBe('voided');
+    expect(reference.gate.tickets.get(kept)?.status).toBe('valid');
   });
 
   it('counts a scan judged here once, before and after its fact and its decision arrive', () => {

@@ -1,8 +1,8 @@
 // The scanner's read model: one concert's gate as this device knows it, with or without the network. The authority's
-// decisions in the concert's stream (tickets sold and issued, refunds, every gate's entries and exits) are folded in
-// chain order; the scans and annulments it has not decided yet (this device's own above all) are decided on top with
-// the authority's own rule (concert-gate.ts), so the scanner judges the next scan exactly as the authority will,
-// as far as it knows. A code is checked for its signature first (domain/ticket/signing.ts, in the screen: async).
+// decisions in the concert's stream (tickets sold and issued, sales refunded and orders' refunded tickets voided, every
+// gate's entries and exits) are folded in chain order; the scans and annulments it has not decided yet (this device's
+// own above all) are decided on top with the authority's own rule (concert-gate.ts), so the scanner judges the next
+// scan exactly as the authority will, as far as it knows. A code is checked for its signature first (domain/ticket/signing.ts, in the screen: async).
 // `projectScanner` folds everything at once: the reference for scanner-log.ts, which keeps the same book as documents
 // arrive (the screen's, so that a scan never waits for a fold of the whole concert).
 import { concertStream } from '../authority/concert-authority';
@@ -12,6 +12,7 @@ import {
   initialGateBook,
   isGateDecision,
   isGateFact,
+  isVoidDecision,
 } from '../authority/concert-gate';
 import type { AnyDecision, GateBook, Passage } from '../authority/concert-gate';
 import type { AnyEventDoc, DataOf, DecisionDoc, FactDoc } from '../events/catalogue';
@@ -140,7 +141,12 @@ export function ownScan(
 
 /** A decision (the stream's, or one made here) folded into the book, with the counts. */
 export function applyToGate(book: ScannerBook, decision: AnyDecision): void {
-  if (!isGateDecision(decision) && decision.type !== 'SeatsAllocated' && decision.type !== 'TicketsIssued')
+  if (
+    !isGateDecision(decision) &&
+    !isVoidDecision(decision) &&
+    decision.type !== 'SeatsAllocated' &&
+    decision.type !== 'TicketsIssued'
+  )
     return;
   if (decision.type === 'TicketEntered') book.counts.entered += 1;
   if (decision.type === 'TicketExited') book.counts.exited += 1;

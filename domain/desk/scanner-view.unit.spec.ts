@@ -169,6 +169,19 @@ describe('the scanner’s verdict', () => {
     expect(scan(book, good(claimOf(t2)))).toMatchObject({ tone: 'green' });
   });
 
+  it('is red “voided” for an order’s ticket once the concert voided it for the order’s refund', () => {
+    const log = new ConcertLogBuilder(concertId, [{ name: 'Floor', capacity: 10 }]).publish();
+    const [t1, t2] = log.ticketed('order-1', [{ level: 'Floor', quantity: 2 }]);
+    if (!t1 || !t2) throw new Error('no tickets');
+    expect(scan(projectScanner(log.docs, device, concertId), good(claimOf(t1)))).toMatchObject({
+      tone: 'green',
+    });
+    log.answer(log.voidRequest('refund-1', 'order-1', [t1]));
+    const book = projectScanner(log.docs, device, concertId);
+    expect(scan(book, good(claimOf(t1)))).toMatchObject({ tone: 'red', verdict: 'voided' });
+    expect(scan(book, good(claimOf(t2)))).toMatchObject({ tone: 'green', verdict: 'valid' });
+  });
+
   it('knows, after a restart offline, its own scans not decided yet and the other gates’ decided ones', () => {
     const { log, t1, t2 } = soldLog();
     const scanned = (deviceId: string, ticketId: string, gate: string, scannedAt: string) =>

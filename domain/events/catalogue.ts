@@ -157,6 +157,8 @@ export const eventCatalogue = {
   ReservationConfirmationRequested: request(orderFlowSchemas.ReservationConfirmationRequested),
   ReservationReleaseRequested: request(orderFlowSchemas.ReservationReleaseRequested),
   TicketsIssueRequested: request(orderFlowSchemas.TicketsIssueRequested),
+  /** An order's tickets refunded (TicketsRefundAccepted): one request per concert, id `request:<refundId>:<concertId>:void`. */
+  TicketsVoidRequested: request(orderFlowSchemas.TicketsVoidRequested),
 
   // A concert's decisions about reservations and tickets (in its stream, counted against its capacity):
   ReservationPlaced: decision(reservationEventSchemas.ReservationPlaced),
@@ -165,6 +167,9 @@ export const eventCatalogue = {
   ReservationExpired: decision(reservationEventSchemas.ReservationExpired),
   ReservationReleased: decision(reservationEventSchemas.ReservationReleased),
   TicketsIssued: decision(orderFlowSchemas.TicketsIssued),
+  /** …and about an order's refunded tickets: voided, their seats back to the pool (not relayed: the order moved on). */
+  TicketsVoided: decision(orderFlowSchemas.TicketsVoided),
+  TicketsVoidRefused: decision(orderFlowSchemas.TicketsVoidRefused),
 
   // …relayed to the orders database:
   ConcertDecisionRelayed: {
@@ -248,7 +253,10 @@ export type TrustFactType = 'DeskKeyCertificationRequested' | 'DeskCertificateRe
 /** The facts of the order flow, in the orders database. */
 export type OrderFactType = Exclude<FactType, ConcertFactType | TrustFactType>;
 
-/** The decisions of a concert's stream about the concert and its direct sales. */
+/**
+ * The decisions of a concert's stream about the concert, its direct sales, its gate and an order's refunded tickets
+ * (the reservations' and tickets issued are the order flow's: concert-authority.ts relays those).
+ */
 export const concertDecisionTypes = [
   'ConcertCreated',
   'ConcertDetailsUpdated',
@@ -267,6 +275,8 @@ export const concertDecisionTypes = [
   'AllotmentReturned',
   'AllotmentLapsed',
   ...gateDecisionTypes,
+  'TicketsVoided',
+  'TicketsVoidRefused',
 ] as const satisfies readonly DecisionType[];
 export type ConcertDecisionType = (typeof concertDecisionTypes)[number];
 

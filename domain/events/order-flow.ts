@@ -15,10 +15,14 @@
 //   (a concert expires a hold itself, on its clock: ReservationExpired ──► relay ──► OrderCancelled)
 //   A desk's cash sale: SaleRecorded (desk fact) ──► SeatsAllocated ──► relay ──► OrderRecordedFromSale (paid)
 //                                  └─ request:sale:<saleId>:tickets ──► TicketsIssued ──► relay ──► as above
+//   TicketsRefundRequested (desk fact) ──► TicketsRefundAccepted
+//                                  └─ request:<refundId>:<concertId>:void ──► TicketsVoided | TicketsVoidRefused
+//                                     (one per concert of the refunded tickets; not relayed: the order moved on)
 import { z } from 'zod';
 import { cartLineSchema } from '../cart/events';
 import { concertIdSchema } from '../concert/events';
 import { inventoryDecisionSchemas } from '../inventory/events';
+import { isoInstant } from '../log/envelope';
 import { reservationEventSchemas, reservedLineSchema, staffSchema } from '../reservation/events';
 import { ticketEventSchemas } from '../ticket/events';
 
@@ -32,9 +36,18 @@ export type RequestStep = 'reserve' | 'confirm' | 'release' | 'tickets';
 export const requestId = (reservationId: string, step: RequestStep): string =>
   `${requestIdPrefix}${reservationId}:${step}`;
 export const relayId = (decisionDocId: string): string => `${relayIdPrefix}${decisionDocId}`;
+/** The request to void a refund's tickets of one concert: one per refund and concert, so a replay is a 409. */
+export const voidRequestId = (refundId: string, concertId: string): string =>
+  `${requestIdPrefix}${refundId}:${concertId}:void`;
 
 const id = z.string().min(1).max(200);
 const seats = { reservationId: id, orderId: id, concertId: concertIdSchema };
+const refund = { refundId: id, orderId: id, concertId: concertIdSchema };
+const ticketIds = z.array(id).max(1000);
+
+/** Why a concert could not void the tickets of an order's refund. */
+export const voidRefusals = ['unknown_ticket', 'not_of_order', 'already_voided'] as const;
+export type VoidRefusal = (typeof voidRefusals)[number];
 
 /** A sale the concert allocated, with what its order needs of the sale recorded at the desk. */
 export const allocatedSaleSchema = inventoryDecisionSchemas.SeatsAllocated.extend({
@@ -81,6 +94,29 @@ export const orderFlowSchemas = {
   }),
   /** One decision for all the tickets of one reservation: a crash never leaves half of them issued. */
   TicketsIssued: z.object({ ...seats, tickets: z.array(ticketEventSchemas.TicketIssued).min(1).max(1000) }),
+  /** An order's tickets of this concert were refunded: void them and give their seats back. */
+  TicketsVoidRequested: z.object({ ...refund, ticketIds: ticketIds.min(1), reason: z.string().max(500) }),
+  /**
+   * The tickets still valid are voided (a scanner refuses them) and their seats go back to their levels' free seats;
+   * those voided before (a desk refunded the sale they came from) are named apart, and give nothing back again.
+   */
+  TicketsVoided: z.object({
+    ...refund,
+    tickets: z
+      .array(z.object({ ticketId: id, level: z.string().min(1).max(60) }))
+      .min(1)
+      .max(1000),
+    alreadyVoided: ticketIds,
+    voidedAt: isoInstant,
+  }),
+  /** Nothing was voided: tickets this concert did not issue, or issued for another order, or all voided already. */
+  TicketsVoidRefused: z.object({
+    ...refund,
+    code: z.enum(voidRefusals),
+    /** The tickets the code is about. */
+    ticketIds: ticketIds.min(1),
+    message: z.string().min(1).max(500),
+  }),
   /** A concert's decision, copied into the orders database (id `relay:<decision id>`). */
   ConcertDecisionRelayed: z.object({
     concertId: concertIdSchema,

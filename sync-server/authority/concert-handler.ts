@@ -29,6 +29,7 @@ import type {
   StreamDecision,
   StreamDecisionType,
 } from '../../domain/authority/concert-authority';
+import { isVoidDecision } from '../../domain/authority/concert-gate';
 import type { ConcertState } from '../../domain/concert/concert';
 import { isConcertFact, isRequest, parseEventDoc } from '../../domain/events/catalogue';
 import type {
@@ -291,7 +292,7 @@ export function concertHandler(options: {
       });
       // A decision every reader must be able to read back, or the chain would break at it: the order flow's ids are
       // chosen elsewhere (a request id too long for a causationId), so check before writing.
-      if (isOrderFlowDecision(doc)) {
+      if (isOrderFlowDecision(doc) || isVoidDecision(doc)) {
         const check = parseEventDoc(doc);
         if (!check.ok) {
           const reason = `its decision could not be recorded: ${check.reason}`;

@@ -80,7 +80,7 @@ const newOrder = (concertId: string): Order => {
 };
 
 /** A request as the orders authority writes it into the concert's database. */
-function request<T extends RequestType>(
+function request<T extends Exclude<RequestType, 'TicketsVoidRequested'>>(
   type: T,
   step: RequestStep,
   data: Extract<RequestDoc, { type: T }>['data'],

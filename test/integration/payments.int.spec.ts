@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { monotonicFactory } from 'ulid';
 import {
+  concertDatabase,
   evolveAuthority,
   initialAuthorityState,
   isStreamDecision,
@@ -124,11 +125,30 @@ function orderUntil(orderId: string, what: string, done: (d: DecisionDoc[]) => b
   );
 }
 
-async function seatsLeft(concertId: string): Promise<Record<string, number>> {
+async function concertState(concertId: string) {
   let state = initialAuthorityState();
   for (const doc of (await readStream(store.couch, concertId)).accepted)
     if (isStreamDecision(doc)) state = evolveAuthority(state, doc);
-  return Object.fromEntries(availability(state.concert).map((l) => [l.level, l.left]));
+  return state;
+}
+
+async function seatsLeft(concertId: string): Promise<Record<string, number>> {
+  const { concert } = await concertState(concertId);
+  return Object.fromEntries(availability(concert).map((l) => [l.level, l.left]));
+}
+
+/** The concert's answer to a refund's request to void its tickets there. */
+const voidedBy = (concertId: string, refundId: string) =>
+  waitFor(`the refund's tickets voided at ${concertId}`, async () =>
+    (await readStream(store.couch, concertId)).accepted.find(
+      (d) => (d.type === 'TicketsVoided' || d.type === 'TicketsVoidRefused') && d.data.refundId === refundId,
+    ),
+  );
+
+/** Where the concert's gate has each ticket: valid, or voided (a scanner refuses it). */
+async function ticketStatuses(concertId: string, ticketIds: readonly string[]) {
+  const { gate } = await concertState(concertId);
+  return ticketIds.map((id) => gate.tickets.get(id)?.status);
 }
 
 /** A concert and a placed order of 2 Regular (150.00) + 1 VIP (300.00), its seats held: 600.00 PLN due. */
@@ -366,10 +386,12 @@ describe('a refund', () => {
   it('refunds one ticket of a card order at the gateway and credits it on the invoice, numbered in its own series', async () => {
     const api = await syncServer();
     const orderId = 'card-partial';
-    await orderAwaitingPayment('pay-partial', orderId);
+    const concertId = 'pay-partial';
+    await orderAwaitingPayment(concertId, orderId);
     const { intentId, decisions } = await payByCard(api, orderId);
     const tickets = decisions.flatMap((d) => (d.type === 'OrderTicketsIssued' ? d.data.ticketIds : []));
     expect(tickets).toHaveLength(3);
+    expect(await seatsLeft(concertId)).toEqual({ Regular: 8, VIP: 4 });
     const vip = tickets[2];
     if (!vip) throw new Error('no VIP ticket');
     const fact = refundFact(orderId, [vip], 'card');
@@ -401,6 +423,16 @@ describe('a refund', () => {
       ),
     );
     expect(numbered.type === 'InvoiceNumberAssigned' && numbered.data.number).toMatch(/^KOR\/\d{4}\/\d{6}$/);
+    // The concert voids the refunded ticket (a scanner refuses it) and its seat is on sale again; the others stand.
+    const voided = await voidedBy(concertId, fact._id);
+    expect(voided).toMatchObject({
+      type: 'TicketsVoided',
+      _id: expect.stringMatching(/^concert-pay-partial:\d{10}$/) as string,
+      data: { orderId, concertId, tickets: [{ ticketId: vip, level: 'VIP' }], alreadyVoided: [] },
+      meta: { causationId: `request:${fact._id}:${concertId}:void` },
+    });
+    expect(await ticketStatuses(concertId, tickets)).toEqual(['valid', 'valid', 'voided']);
+    expect(await seatsLeft(concertId)).toEqual({ Regular: 8, VIP: 5 });
 
     // The same ticket again, and a ticket of no order of this one's, are refused with the reason.
     await createAll(orders(), [
@@ -419,7 +451,8 @@ describe('a refund', () => {
   it('refunds tickets of a cash order in cash at once, with a credit note', async () => {
     await syncServer();
     const orderId = 'cash-partial';
-    const { total } = await orderAwaitingPayment('pay-cash-partial', orderId);
+    const concertId = 'pay-cash-partial';
+    const { total } = await orderAwaitingPayment(concertId, orderId);
     await createAll(orders(), [cashPaymentFact('desk-1', orderId, total)]);
     const paid = await orderUntil(
       orderId,
@@ -428,14 +461,28 @@ describe('a refund', () => {
     );
     const tickets = paid.flatMap((d) => (d.type === 'OrderTicketsIssued' ? d.data.ticketIds : []));
     // Card is refused for a cash order; cash goes through.
-    await createAll(orders(), [refundFact(orderId, tickets.slice(0, 2), 'card')]);
+    const byCard = refundFact(orderId, tickets.slice(0, 2), 'card');
+    await createAll(orders(), [byCard]);
     await orderUntil(orderId, 'the card refund refused', (d) => count(d, 'OrderStepRefused') === 1);
-    await createAll(orders(), [refundFact(orderId, tickets.slice(0, 2), 'cash')]);
+    const inCash = refundFact(orderId, tickets.slice(0, 2), 'cash');
+    await createAll(orders(), [inCash]);
     const after = await orderUntil(orderId, 'the credit note', (d) => count(d, 'CreditNoteIssued') === 1);
     expect(after.find((d) => d.type === 'PaymentRefunded')?.data).toMatchObject({ amount: 30000 });
     expect(after.find((d) => d.type === 'CreditNoteIssued')?.data).toMatchObject({
       totals: [{ currency: 'PLN', gross: 30000 }],
     });
+    // Both Regular tickets are voided at the concert, their seats back on sale; the refused refund voided nothing.
+    expect(await voidedBy(concertId, inCash._id)).toMatchObject({
+      type: 'TicketsVoided',
+      data: {
+        orderId,
+        tickets: tickets.slice(0, 2).map((ticketId) => ({ ticketId, level: 'Regular' })),
+      },
+    });
+    expect(await ticketStatuses(concertId, tickets)).toEqual(['voided', 'voided', 'valid']);
+    expect(await seatsLeft(concertId)).toEqual({ Regular: 10, VIP: 4 });
+    const concertDb = store.couch.server.use<Doc>(concertDatabase(concertId));
+    expect(await getDoc(concertDb, `request:${byCard._id}:${concertId}:void`)).toBeUndefined();
   });
 });
 
