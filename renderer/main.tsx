@@ -25,15 +25,16 @@ function Root() {
       (desk) => {
         if (closed) return void desk.close();
         opened = desk;
-        // The signing key is made and its certification asked for while the desk is online, before any print.
-        deskKeyOf(desk);
+        // The signing key is made and its certification asked for while the desk is online, before any print (a
+        // scanner or a manager's desktop sells nothing: it has no key).
+        if (desk.device.role === 'desk') deskKeyOf(desk);
         setStore(desk);
       },
       (error: unknown) => setFailure(error instanceof Error ? error.message : String(error)),
     );
     return () => {
       closed = true;
-      if (opened) deskKeyOf(opened).stop();
+      if (opened?.device.role === 'desk') deskKeyOf(opened).stop();
       void opened?.close();
     };
   }, [device]);

@@ -9,6 +9,7 @@ import { generateSigningKey, publicKeyText } from '../../domain/ticket/signing';
 import type { Certificate, Trust } from '../../domain/ticket/signing';
 import { currentPerson } from '../session/session';
 import type { DeskStore } from '../store/desk-store';
+import { logCursor } from '../store/log-cursor';
 import type { DeskSigner } from './ticket-codes';
 
 export const keysDatabase = 'stagedoor-keys';
@@ -172,26 +173,21 @@ function keepDeskKey(store: DeskStore): DeskKeeper {
   const key = loadDeskKey(deviceId);
   const listeners = new Set<() => void>();
   // The trust is folded incrementally, in the trust stream's chain order like a scanner's (orphans vouch for
-  // nothing): only the events not seen yet are added. One pass over the log finds them and this desk's requests
-  // with their answers.
+  // nothing): only the events the log gained since the last look are read (the store's log grows at its end), for
+  // the trust's news and this desk's requests with their answers.
   const chain = trustChain();
   let trust: Promise<Trust> = chain.current();
-  const folded = new Set<string>();
-  let requests: AnyEventDoc[] = [];
+  const gained = logCursor(() => store.allDocs());
+  const requests: AnyEventDoc[] = [];
   const read = (): Promise<Trust> => {
     const news: AnyEventDoc[] = [];
-    const asked: AnyEventDoc[] = [];
-    for (const doc of store.allDocs()) {
-      if (requestTypes.has(doc.type)) asked.push(doc);
+    for (const doc of gained()) {
+      if (requestTypes.has(doc.type)) requests.push(doc);
       else if (trustTypes.has(doc.type)) {
-        asked.push(doc);
-        if (!folded.has(doc._id)) {
-          folded.add(doc._id);
-          news.push(doc);
-        }
+        requests.push(doc);
+        news.push(doc);
       }
     }
-    requests = asked;
     if (news.length > 0) {
       trust = chain.add(news);
       void trust.then(() => {

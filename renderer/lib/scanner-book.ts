@@ -2,21 +2,10 @@
 // from the whole log. The store holds its documents in a Map, which iterates in the order they were added (a
 // document added again keeps its place): what a log gained since the last look is what comes after the entries seen.
 import { useEffect, useMemo, useState } from 'react';
-import type { AnyEventDoc } from '../../domain/events/catalogue';
 import { scannerLog } from '../../domain/desk/scanner-log';
 import type { ScannerLog } from '../../domain/desk/scanner-log';
 import type { DeskStore } from '../store/desk-store';
-
-/** A reader of a growing log that hands back, at each call, the documents added since the previous call. */
-export function logCursor(docs: () => readonly AnyEventDoc[]): () => AnyEventDoc[] {
-  let seen = 0;
-  return () => {
-    const log = docs();
-    const news = log.slice(seen);
-    seen = log.length;
-    return news;
-  };
-}
+import { logCursor } from '../store/log-cursor';
 
 /** The concert's scanner log for this device, fed with what the store gains; re-renders when the book changed. */
 export function useScannerLog(store: DeskStore, deviceId: string, concertId: string): ScannerLog {

@@ -4,7 +4,7 @@
 import type { AnyEventDoc } from '../../domain/events/catalogue';
 import { trustChain } from '../../domain/desk/trust-chain';
 import type { Trust } from '../../domain/ticket/signing';
-import { logCursor } from './scanner-book';
+import { logCursor } from '../store/log-cursor';
 
 export type TrustKeeper = {
   /** Folds what the log gained since the last call (`docs`: the store's whole log, in the order it grew). */
