@@ -433,6 +433,7 @@ const en = {
   'payment.refused': 'The payment of {amount} was refused.',
   'payment.refunded': '{amount} was paid and is refunded.',
   'payment.partlyRefunded': '{amount} paid; {refunded} of it refunded.',
+  'refunds.atSale': 'A sale made at the desk is refunded from the sale itself, on the Sell screen.',
 
   'orders.title': "Today's orders at this desk",
   'orders.none': 'No orders yet today.',

@@ -54,6 +54,7 @@ import {
   defaultOrderTimeoutMinutes,
   evolveOrder,
   initialOrderState,
+  isSaleOrder,
   OrderRuleBroken,
   saleOrderIdFor,
 } from '../order/order';
@@ -526,6 +527,10 @@ function acceptRefund(
       'Tickets are refunded once they are issued: cancel the order instead.',
     );
   const refundBroken = (message: string) => new PaymentRuleBroken('invalid_refund', message);
+  // A desk's quick sale is refunded where it was sold (SaleRefundRequested: its concert voids the tickets and gives
+  // the seats back, the drawer pays the cash). One way only, so that its money can never go back twice.
+  if (isSaleOrder(orderId))
+    throw refundBroken('This order is a sale made at a desk: refund it from the sale, on the Sell screen.');
   if (new Set(ticketIds).size !== ticketIds.length)
     throw refundBroken('A ticket is named twice in this refund.');
   const refunded = new Set([...book.refunds.values()].flatMap((r) => r.ticketIds));

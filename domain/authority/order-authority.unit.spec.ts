@@ -471,6 +471,31 @@ describe('a cash sale at the desk', () => {
     ]);
     expect(wanted.steps.map((c) => decideCause(c, state, iso(2)))).toEqual([undefined]);
   });
+
+  it('refuses to refund a desk sale’s tickets through its order: the sale is refunded where it was sold, once', () => {
+    const authority = new Authority();
+    authority.decide(allocated());
+    const id = ulid();
+    const asked: FactDoc<'TicketsRefundRequested'> = {
+      _id: id,
+      type: 'TicketsRefundRequested',
+      v: 1,
+      stream: `order-${saleOrder}`,
+      data: {
+        refundId: id,
+        orderId: saleOrder,
+        ticketIds: [`${saleSeats}:t1`],
+        method: 'cash',
+        reason: 'Ill.',
+      },
+      meta: meta(id),
+    };
+    const refused = authority.decide(must(causeOf(asked)));
+    expect(types(refused)).toEqual(['OrderStepRefused']);
+    expect(refused[0]?.data).toMatchObject({ step: 'RefundTickets', code: 'invalid_refund' });
+    expect(JSON.stringify(refused[0]?.data)).toContain('refund it from the sale');
+    expect(authority.sent()).toEqual([]);
+  });
 });
 
 describe('what the order refuses or compensates', () => {

@@ -140,6 +140,8 @@ export const paymentIdFor = (orderId: string, currency: string): string => `${or
 export const refundIdFor = (paymentId: string): string => `${paymentId}:refund`;
 /** A cash sale's order and the concert's reservation for it are named after the sale: recorded twice, it is one order. */
 export const saleOrderIdFor = (saleId: string): string => `sale-${saleId}`;
+/** Whether an order was recorded from a desk's quick sale (its id is saleOrderIdFor's). */
+export const isSaleOrder = (orderId: string): boolean => orderId.startsWith(saleOrderIdFor(''));
 const saleReservationPrefix = 'sale:';
 export const saleReservationIdFor = (saleId: string): string => `${saleReservationPrefix}${saleId}`;
 /** The sale a reservation id names, or null for an order's reservation. */

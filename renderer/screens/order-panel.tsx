@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { OrderStep, OrderView, PaymentView } from '../../domain/desk/order-view';
 import { deskOrdersSince, findOrder, normalizeOrderNumber } from '../../domain/desk/order-view';
+import { isSaleOrder } from '../../domain/order/order';
 import { Chip } from '../components/chip';
 import type { Tone } from '../components/chip';
 import { clockTime, money } from '../components/format';
@@ -178,7 +179,14 @@ function OrderDetails({ order, onShow }: { order: OrderView; onShow: (orderId: s
         <p data-testid="order-invoice">{t('order.invoice', { number: order.invoiceNumber })}</p>
       )}
       {order.confirmationTo && <p>{t('order.confirmationTo', { email: order.confirmationTo })}</p>}
-      {refundable.includes(order.step) && <OrderRefunds order={order} />}
+      {refundable.includes(order.step) &&
+        (isSaleOrder(order.orderId) ? (
+          <p className="hint" data-testid="refund-at-sale">
+            {t('refunds.atSale')}
+          </p>
+        ) : (
+          <OrderRefunds order={order} />
+        ))}
       {over && order.mine && <ConfirmAgain order={order} onShow={onShow} />}
     </div>
   );
