@@ -1,5 +1,6 @@
 // End-to-end tests: the built desk app in Debian's Chromium, against the real sync server and store, which the
-// global setup starts once for the run. One worker: the scenarios share that server.
+// global setup starts once for the run. Two workers: the scenarios share that server, and each makes its own devices,
+// people and concerts, so two run side by side (most of a scenario's time is waiting for the authority's answers).
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './test/support/chromium';
 
@@ -7,7 +8,7 @@ export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.e2e.spec.ts',
   globalSetup: './test/e2e/global-setup.ts',
-  workers: 1,
+  workers: 2,
   fullyParallel: false,
   timeout: 60_000,
   expect: { timeout: 10_000 },
