@@ -184,7 +184,11 @@ export function FinanceScreen() {
     { header: t('finance.col.buyer'), value: (d) => d.buyer?.name ?? '' },
     {
       header: t('finance.col.gross'),
-      value: (d) => d.totals.map((total) => formatAmount(total.gross, total.currency)).join('; '),
+      // A credit note takes its amount back from the register: listed negative, as the refunds are.
+      value: (d) =>
+        d.totals
+          .map((total) => formatAmount(d.kind === 'credit_note' ? -total.gross : total.gross, total.currency))
+          .join('; '),
       numeric: true,
     },
     {

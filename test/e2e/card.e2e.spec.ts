@@ -104,7 +104,7 @@ test('a card sale with one ticket refunded to the card and a drawer counted shor
   await expect(documents.filter({ hasText: 'FV/' })).toContainText('240.00 PLN');
   await expect(documents.filter({ hasText: 'FV/' })).toContainText('Card');
   await expect(documents.filter({ hasText: 'KOR/' })).toContainText('Credit note');
-  await expect(documents.filter({ hasText: 'KOR/' })).toContainText('80.00 PLN');
+  await expect(documents.filter({ hasText: 'KOR/' })).toContainText('-80.00 PLN');
 
   // Each export holds exactly what its table shows.
   expect(await finance.exportCsv('Revenue')).toEqual(await finance.rows('finance-totals'));
