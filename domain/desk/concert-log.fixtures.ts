@@ -20,6 +20,7 @@ import type {
   RequestDoc,
   RequestType,
 } from '../events/catalogue';
+import { isDecision } from '../events/catalogue';
 import { requestId, voidRequestId } from '../events/order-flow';
 import type { ReservedLine } from '../reservation/events';
 
@@ -264,4 +265,36 @@ export class ConcertLogBuilder {
     this.docs.push(doc);
     return doc;
   }
+}
+
+/**
+ * What a follower must get right besides the log itself: a squatter two positions after the head, naming a decision
+ * nobody made (never accepted), and, at `rivalAt`, a rival of a decision with the same position and predecessor and a
+ * lower decision id (it wins the position, and the chain after it is orphaned).
+ */
+export function orphanAndRival(docs: readonly AnyEventDoc[], rivalAt: number | null): AnyEventDoc[] {
+  const decisions = docs.filter(isDecision);
+  const last = decisions.at(-1);
+  const extra: AnyEventDoc[] = [];
+  if (last) {
+    const position = last.meta.position + 2;
+    const squatter = { ...last, meta: { ...last.meta, position, prev: 'D-nowhere', decisionId: 'D-squat' } };
+    extra.push({ ...squatter, _id: last._id.replace(/\d{10}$/, String(position).padStart(10, '0')) });
+  }
+  const rival = rivalAt === null ? undefined : decisions[rivalAt % decisions.length];
+  if (rival) extra.push({ ...rival, meta: { ...rival.meta, decisionId: 'A-rival' } });
+  return extra;
+}
+
+/** The documents as they arrive: in the order of `keys` (one per document), then `copies` of some of them again. */
+export function arrivalOrder(
+  docs: readonly AnyEventDoc[],
+  keys: readonly number[],
+  copies: readonly number[],
+): AnyEventDoc[] {
+  const shuffled = docs
+    .map((doc, i) => ({ doc, key: keys[i] ?? 0 }))
+    .sort((a, b) => a.key - b.key)
+    .map((d) => d.doc);
+  return [...shuffled, ...copies.flatMap((c) => (docs[c] ? [docs[c]] : []))];
 }

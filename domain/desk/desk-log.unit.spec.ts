@@ -5,8 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnyEventDoc } from '../events/catalogue';
-import { isDecision } from '../events/catalogue';
-import { ConcertLogBuilder } from './concert-log.fixtures';
+import { arrivalOrder, ConcertLogBuilder, orphanAndRival } from './concert-log.fixtures';
 import { deskLog } from './desk-log';
 import { projectDesk } from './desk-view';
 
@@ -126,18 +125,7 @@ function deskLogDocs(steps: Step[], rivalAt: number | null, lapse: boolean, hold
       // Nothing of the block left to lapse: the log goes on without it.
     }
   }
-  const decisions = log.docs.filter(isDecision);
-  const last = decisions.at(-1);
-  if (last) {
-    // A squatter two positions after the head, naming a decision nobody made: never accepted.
-    const position = last.meta.position + 2;
-    const squatter = { ...last, meta: { ...last.meta, position, prev: 'D-nowhere', decisionId: 'D-squat' } };
-    extra.push({ ...squatter, _id: last._id.replace(/\d{10}$/, String(position).padStart(10, '0')) });
-  }
-  const rival = rivalAt === null ? undefined : decisions[rivalAt % decisions.length];
-  // Same position and predecessor, a lower decision id: it wins the position, and the chain after it is orphaned.
-  if (rival) extra.push({ ...rival, meta: { ...rival.meta, decisionId: 'A-rival' } });
-  return [...log.docs, ...extra];
+  return [...log.docs, ...extra, ...orphanAndRival(log.docs, rivalAt)];
 }
 
 describe('the desk’s view as documents arrive', () => {
@@ -153,12 +141,7 @@ describe('the desk’s view as documents arrive', () => {
         fc.integer({ min: 1, max: 12 }),
         (steps, rivalAt, lapse, hold, keys, copies, batch) => {
           const docs = deskLogDocs(steps, rivalAt, lapse, hold);
-          const sortKeys = [...keys.take(docs.length)];
-          const shuffled = docs
-            .map((doc, i) => ({ doc, key: sortKeys[i] ?? 0 }))
-            .sort((a, b) => a.key - b.key)
-            .map((d) => d.doc);
-          const arriving = [...shuffled, ...copies.flatMap((c) => (docs[c] ? [docs[c]] : []))];
+          const arriving = arrivalOrder(docs, [...keys.take(docs.length)], copies);
           const incremental = deskLog(desk);
           for (let i = 0; i < arriving.length; i += batch) {
             incremental.add(arriving.slice(i, i + batch));

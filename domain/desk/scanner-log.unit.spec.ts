@@ -4,9 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnyEventDoc } from '../events/catalogue';
-import { isDecision } from '../events/catalogue';
 import type { TicketClaim } from '../ticket/signing';
-import { ConcertLogBuilder } from './concert-log.fixtures';
+import { arrivalOrder, ConcertLogBuilder, orphanAndRival } from './concert-log.fixtures';
 import { scannerLog } from './scanner-log';
 import { projectScanner } from './scanner-view';
 import type { ScannerBook } from './scanner-view';
@@ -71,19 +70,7 @@ function gateLog(steps: Step[], rivalAt: number | null) {
     );
     if (step.decided) log.decide(annulled);
   });
-  const decisions = log.docs.filter(isDecision);
-  const last = decisions.at(-1);
-  const extra: AnyEventDoc[] = [];
-  if (last) {
-    // A squatter two positions after the head, naming a decision nobody made: never accepted.
-    const position = last.meta.position + 2;
-    const squatter = { ...last, meta: { ...last.meta, position, prev: 'D-nowhere', decisionId: 'D-squat' } };
-    extra.push({ ...squatter, _id: last._id.replace(/\d{10}$/, String(position).padStart(10, '0')) });
-  }
-  const rival = rivalAt === null ? undefined : decisions[rivalAt % decisions.length];
-  // Same position and predecessor, a lower decision id: it wins the position, and the chain after it is orphaned.
-  if (rival) extra.push({ ...rival, meta: { ...rival.meta, decisionId: 'A-rival' } });
-  return { docs: [...log.docs, ...extra], tickets };
+  return { docs: [...log.docs, ...orphanAndRival(log.docs, rivalAt)], tickets };
 }
 
 /** What a book says, read through its ledgers (a layered book and a plain one compare alike). */
@@ -121,12 +108,7 @@ describe('the scanner’s book as documents arrive', () => {
         fc.integer({ min: 1, max: 12 }),
         (steps, rivalAt, keys, copies, batch) => {
           const { docs, tickets } = gateLog(steps, rivalAt);
-          const sortKeys = [...keys.take(docs.length)];
-          const shuffled = docs
-            .map((doc, i) => ({ doc, key: sortKeys[i] ?? 0 }))
-            .sort((a, b) => a.key - b.key)
-            .map((d) => d.doc);
-          const arriving = [...shuffled, ...copies.flatMap((c) => (docs[c] ? [docs[c]] : []))];
+          const arriving = arrivalOrder(docs, [...keys.take(docs.length)], copies);
           const incremental = scannerLog(device, concertId);
           for (let i = 0; i < arriving.length; i += batch) incremental.add(arriving.slice(i, i + batch));
           const reference = projectScanner(docs, device, concertId);
