@@ -442,8 +442,10 @@ describe('a refund', () => {
     const refused = await orderUntil(orderId, 'two refusals', (d) => count(d, 'OrderStepRefused') === 2);
     const messages = refused.flatMap((d) => (d.type === 'OrderStepRefused' ? [d.data] : []));
     expect(messages.map((m) => m.step)).toEqual(['RefundTickets', 'RefundTickets']);
-    expect(messages[0]?.message).toContain('refunded already');
-    expect(messages[1]?.message).toContain('not one of this order');
+    // The two facts were written in one request: the authority may decide them in either order.
+    const texts = messages.map((m) => m.message);
+    expect(texts.filter((text) => text.includes('refunded already'))).toHaveLength(1);
+    expect(texts.filter((text) => text.includes('not one of this order'))).toHaveLength(1);
     expect(stripe.refunds.size).toBeGreaterThan(0);
     expect([...stripe.refunds.values()].filter((r) => r.payment_intent === intentId)).toHaveLength(1);
   });
