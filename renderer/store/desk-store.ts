@@ -40,7 +40,7 @@ export type DeskStore = {
   /** Writes a fact to the local log; replication takes it to its database when it can. */
   record: <T extends FactType>(type: T, data: (id: string) => DataOf<T>) => Promise<FactDoc<T>>;
   // The logs below grow at their end, in the order the desk came to hold each event, and never hold one twice: a
-  // reader that keeps its own state reads on from where it stopped (renderer/lib/scanner-book.ts, logCursor).
+  // reader that keeps its own state reads on from where it stopped (log-cursor.ts).
   /** The concerts' events this desk holds (what `view` is projected from): read again when `view` changes. */
   concertDocs: () => readonly AnyEventDoc[];
   /** The orders' events this desk holds (what `orders` is projected from): read again when `orders` changes. */
