@@ -51,6 +51,19 @@ type Scan = { code: string; expected: string };
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The promise's value, or an error naming what did not finish within `ms` (a stalled page fails the run). */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function benchScan(): Promise<Record<string, unknown>> {
   const logger = pino({ level: 'silent' });
   const stack = await startDeskStack();
@@ -65,12 +78,15 @@ export async function benchScan(): Promise<Record<string, unknown>> {
     const seedStart = performance.now();
     for (let i = 0; i < sales.length; i += 1000) await createAll(db, sales.slice(i, i + 1000));
     const last = decisionDocId(concertStream(concertId), 1 + sales.length);
+    const decidedBy = performance.now() + 900_000;
     for (;;) {
       const found = await db.get(last).then(
         () => true,
         () => false,
       );
       if (found) break;
+      if (performance.now() > decidedBy)
+        throw new Error(`the authority did not decide the ${sales.length} sales`);
       await wait(500);
     }
     const seedS = (performance.now() - seedStart) / 1000;
@@ -135,7 +151,11 @@ export async function benchScan(): Promise<Record<string, unknown>> {
     const wrong: string[] = [];
     for (let i = 0; i < planned.length; i += chunk) {
       const batch = planned.slice(i, i + chunk);
-      const results = await page.evaluate(wedgeScans, { batch, pauseMs });
+      const results = await within(
+        page.evaluate(wedgeScans, { batch, pauseMs }),
+        120_000,
+        `scans ${i} to ${i + batch.length}`,
+      );
       results.forEach(([ms, verdict], j) => {
         const scan = batch[j];
         if (scan && verdict !== scan.expected && wrong.length < 10)
@@ -169,7 +189,13 @@ export async function benchScan(): Promise<Record<string, unknown>> {
       await page.goto(`${stack.url}/#/scan`);
       await scannerReady(page, 120_000);
       const [ms, verdict] =
-        (await page.evaluate(wedgeScans, { batch: [{ code, expected: 'valid' }], pauseMs: 0 }))[0] ?? [];
+        (
+          await within(
+            page.evaluate(wedgeScans, { batch: [{ code, expected: 'valid' }], pauseMs: 0 }),
+            30_000,
+            'the scan after a cold start',
+          )
+        )[0] ?? [];
       if (verdict !== 'valid') throw new Error(`the scan after a cold start showed ${String(verdict)}`);
       const marks = await page.evaluate(() => {
         type Marks = { screen?: number; ready?: number; verdict?: number };
