@@ -63,7 +63,12 @@ export function startFollower(options: FollowerOptions): Follower {
       // With a backlog, read the next batch while this one is decided and written.
       if (!caughtUp) next = read(response.last_seq, false, session.signal);
       const results = options.screen ? await options.screen(response.results) : response.results;
-      if (results.length > 0 && (await handler.handle(results, session.signal)) === 'rewind') {
+      const outcome = results.length > 0 ? await handler.handle(results, session.signal) : 'continue';
+      // A session that ended while its batch was handled (the lease lost or its renewal failed) may have left facts
+      // undecided: handlers stop deciding at the abort. The checkpoint stays where it was, so whoever holds the lease
+      // next reads that batch again (decisions already written are recognised: handlers are idempotent).
+      if (session.signal.aborted) break;
+      if (outcome === 'rewind') {
         logger.warn('reading the feed again from the start');
         since = 0;
         await checkpoint.save(since);

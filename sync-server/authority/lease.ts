@@ -24,6 +24,7 @@ export function createLease(
   const id = `lease:${scope}`;
   let held = false;
   let rev: string | undefined;
+  let acquiring: Promise<boolean> | undefined;
 
   const write = async (doc: LeaseDoc): Promise<boolean> => {
     try {
@@ -40,21 +41,31 @@ export function createLease(
     get held() {
       return held;
     },
-    /** Takes the lease if free or lapsed, or renews it if ours. Returns whether we hold it now. */
-    async acquire() {
-      const current = await getDoc<LeaseDoc>(db, id);
-      if (current && current.holder !== holder && current.expiresAt > now()) {
-        held = false;
-        return false;
-      }
-      held = await write({
-        _id: id,
-        ...(current?._rev ? { _rev: current._rev } : {}),
-        scope,
-        holder,
-        expiresAt: now() + ttlMs,
-      });
-      return held;
+    /**
+     * Takes the lease if free or lapsed, or renews it if ours. Returns whether we hold it now. A call while one is
+     * on its way shares its answer: two renewals of our own lease at once would get one 409, which is no loss.
+     */
+    acquire() {
+      acquiring ??= (async () => {
+        try {
+          const current = await getDoc<LeaseDoc>(db, id);
+          if (current && current.holder !== holder && current.expiresAt > now()) {
+            held = false;
+            return false;
+          }
+          held = await write({
+            _id: id,
+            ...(current?._rev ? { _rev: current._rev } : {}),
+            scope,
+            holder,
+            expiresAt: now() + ttlMs,
+          });
+          return held;
+        } finally {
+          acquiring = undefined;
+        }
+      })();
+      return acquiring;
     },
     async release() {
       if (!held || !rev) return;
