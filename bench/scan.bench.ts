@@ -20,6 +20,7 @@
 // Baselines, same run, same browser and page origin: for the verdict, the same codes as bare work in the page (decode
 // the code, one Map lookup in a 100,000-entry Map, one Ed25519 verify); for the cold start, a bare IndexedDB read of
 // every row of the scanner's event store (open the database, getAll), interleaved with the cold starts.
+import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import type { Page } from '@playwright/test';
 import pino from 'pino';
@@ -66,7 +67,7 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 
 export async function benchScan(): Promise<Record<string, unknown>> {
   const logger = pino({ level: 'silent' });
-  const stack = await startDeskStack();
+  const stack = await startDeskStack({ minify: !process.env.BENCH_SCAN_PROFILE });
   const browser = await launchChromium();
   try {
     const concertId = 'bench-gate';
@@ -145,6 +146,7 @@ export async function benchScan(): Promise<Record<string, unknown>> {
     const replicateS = (performance.now() - replicateStart) / 1000;
 
     // The verdicts.
+    const profiler = process.env.BENCH_SCAN_PROFILE ? await startProfile(page) : undefined;
     const machine = cpuMeter();
     const loadBefore = loadavg()[0] ?? NaN;
     const measured: number[] = [];
@@ -165,6 +167,7 @@ export async function benchScan(): Promise<Record<string, unknown>> {
     }
     const load = machine();
     const loadAfter = loadavg()[0] ?? NaN;
+    if (profiler) await profiler.stop(process.env.BENCH_SCAN_PROFILE ?? '');
     if (wrong.length > 0) throw new Error(`wrong verdicts: ${wrong.join('; ')}`);
 
     const baseline = await page.evaluate(bareVerdicts, {
@@ -440,4 +443,33 @@ function coldStartProbe(ticketCount: number): string {
     };
     new MutationObserver(look).observe(document, { subtree: true, childList: true, attributes: true });
   })();`;
+}
+
+/**
+ * BENCH_SCAN_PROFILE=<file>: the page's CPU profile over the scans, written as a .cpuprofile (Chrome DevTools opens
+ * it), and the functions that took the most time themselves printed: for finding what delays a verdict.
+ */
+async function startProfile(page: Page): Promise<{ stop: (file: string) => Promise<void> }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await cdp.send('Profiler.stop');
+      await writeFile(file, JSON.stringify(profile));
+      const self = new Map<string, number>();
+      const counts = new Map<number, number>();
+      for (const id of profile.samples ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+      const total = profile.samples?.length ?? 0;
+      for (const node of profile.nodes) {
+        const { functionName, url, lineNumber } = node.callFrame;
+        const name = `${functionName || '(anonymous)'} ${url.split('/').pop() ?? ''}:${lineNumber + 1}`;
+        self.set(name, (self.get(name) ?? 0) + (counts.get(node.id) ?? 0));
+      }
+      const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 40);
+      console.log(`profile: ${total} samples, written to ${file}`);
+      for (const [name, n] of top) console.log(`  ${((100 * n) / total).toFixed(1).padStart(5)} %  ${name}`);
+    },
+  };
 }

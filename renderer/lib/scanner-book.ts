@@ -1,6 +1,6 @@
 // The scanner's book on the screen: kept by domain/desk/scanner-log.ts as the local log grows, never folded again
-// from the whole log. The store holds its documents in a Map, which iterates in the order they were added (a
-// document added again keeps its place): what a log gained since the last look is what comes after the entries seen.
+// from the whole log. The store's logs grow at their end (renderer/store/log-cursor.ts): the book reads on from where
+// it stopped.
 import { useEffect, useMemo, useState } from 'react';
 import { scannerLog } from '../../domain/desk/scanner-log';
 import type { ScannerLog } from '../../domain/desk/scanner-log';
