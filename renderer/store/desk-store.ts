@@ -17,7 +17,7 @@ import type { Device } from '../device';
 import { openChangeStream } from './change-stream';
 import type { Connection } from './change-stream';
 import { directUploads } from './direct-upload';
-import { fromRow, loadLog, openEventDatabase, toRow } from './event-database';
+import { fromRow, loadLog, loadUploaded, openEventDatabase, toRow } from './event-database';
 import { newFact, newFactId } from './facts';
 import { replicateDatabase } from './replication';
 import type { Replication } from './replication';
@@ -305,6 +305,8 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     }),
   ];
   started = performance.now();
+  // Both read at once: the uploads' read runs while the log's rows are checked.
+  const uploadedIds = loadUploaded(collections.uploads);
   const log = await loadLog(collections.events, database.name);
   step('store-read', started);
   started = performance.now();
@@ -314,7 +316,9 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     hold(doc);
   }
   step('store-hold', started);
-  for (const row of await collections.uploads.find().exec()) uploaded.add(row.id);
+  started = performance.now();
+  for (const id of await uploadedIds) uploaded.add(id);
+  step('store-uploads', started);
   const stopListening = changes.onConnection(() => {
     // A revoked device's credentials no longer work: its replications stop instead of retrying forever.
     if (changes.connection().revoked)

@@ -184,11 +184,30 @@ function isStoredRow(value: unknown): value is DexieRow {
   );
 }
 
+/**
+ * The ids of the facts this device delivered (a scanner's every scan: tens of thousands), read as the log is: one
+ * `getAll` under RxDB's Dexie storage, else through RxDB.
+ */
+export async function loadUploaded(uploads: RxCollection<UploadRow>): Promise<string[]> {
+  const table = await dexieTable(uploads);
+  const raw = table ? await table.toArray() : undefined;
+  const ids = raw?.flatMap((value): (string | undefined)[] => {
+    if (typeof value !== 'object' || value === null || !('id' in value) || typeof value.id !== 'string')
+      return [undefined];
+    const deleted = '_deleted' in value ? value._deleted : undefined;
+    return deleted === '1' || deleted === true ? [] : [value.id];
+  });
+  if (ids?.every((id) => id !== undefined)) return ids as string[];
+  return (await uploads.find().exec()).map((row) => row.id);
+}
+
 /** The Dexie table under the collection, when its storage is RxDB's Dexie storage (else undefined). */
 async function dexieTable(
-  events: RxCollection<EventRow>,
+  collection: RxCollection<EventRow> | RxCollection<UploadRow>,
 ): Promise<{ toArray: () => Promise<unknown[]> } | undefined> {
-  const wrapped = events.storageInstance as unknown as { originalStorageInstance?: { internals?: unknown } };
+  const wrapped = collection.storageInstance as unknown as {
+    originalStorageInstance?: { internals?: unknown };
+  };
   const internals: unknown = await wrapped.originalStorageInstance?.internals;
   if (typeof internals !== 'object' || internals === null || !('dexieTable' in internals)) return undefined;
   const table = internals.dexieTable as { toArray?: unknown } | undefined;

@@ -1,9 +1,10 @@
 // The local log read at a start: every row checked against the catalogue once on the device, a bad row left out at
 // every start, a row written since the last start checked at the next, and everything checked again by a build that
-// reads other versions. RxDB's memory storage stands in for IndexedDB here (the e2e runs Dexie on Chromium's).
+// reads other versions; and the ids of the facts delivered. RxDB's memory storage stands in for IndexedDB here (the
+// e2e runs Dexie on Chromium's).
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadLog, openEventDatabase, toRow } from './event-database';
+import { loadLog, loadUploaded, openEventDatabase, toRow } from './event-database';
 import type { CheckMemo, DeskDatabase } from './event-database';
 
 const sale = (id: string) => ({
@@ -95,5 +96,15 @@ describe('the local log at a start', () => {
     await db.events.upsert({ ...toRow(sale(ulid(1))), data: { saleId: ulid(1) } });
     await tick();
     expect((await loadLog(db.events, 'log-check-2', kept)).failed).toEqual([ulid(1)]);
+  });
+});
+
+describe('the delivered facts at a start', () => {
+  it('are the uploads recorded, without one removed', async () => {
+    const db = await database('uploads-1');
+    const at = '2027-05-01T18:00:00.000Z';
+    await db.uploads.bulkInsert([1, 2, 3].map((n) => ({ id: ulid(n), database: 'concert-hall', at })));
+    await (await db.uploads.findOne(ulid(2)).exec())?.remove();
+    expect((await loadUploaded(db.uploads)).sort()).toEqual([ulid(1), ulid(3)]);
   });
 });

@@ -83,8 +83,10 @@ export class AllotmentsPage {
       else others.push(id);
     }
     if (others.length > 0) await form.getByLabel('Other desk ids').fill(others.join(' '));
-    if (policy.lapsesAt) await form.getByLabel('Seats lapse at').fill(policy.lapsesAt);
-    await form.getByRole('button', { name: 'Set the policy' }).click();
+    const lapse = form.getByLabel('Seats lapse at');
+    if (policy.lapsesAt) await lapse.fill(policy.lapsesAt);
+    // Sent from the keyboard, as the desk's staff would: Enter in the form's last field.
+    await lapse.press('Enter');
     return this.answered('AllotmentPolicySet');
   }
 
