@@ -197,7 +197,7 @@ export async function loadUploaded(uploads: RxCollection<UploadRow>): Promise<st
     const deleted = '_deleted' in value ? value._deleted : undefined;
     return deleted === '1' || deleted === true ? [] : [value.id];
   });
-  if (ids?.every((id) => id !== undefined)) return ids as string[];
+  if (ids?.every((id) => id !== undefined)) return ids;
   return (await uploads.find().exec()).map((row) => row.id);
 }
 
