@@ -468,8 +468,8 @@ async function startProfile(page: Page): Promise<{ stop: (file: string) => Promi
         self.set(name, (self.get(name) ?? 0) + (counts.get(node.id) ?? 0));
       }
       const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 40);
-      console.log(`profile: ${total} samples, written to ${file}`);
-      for (const [name, n] of top) console.log(`  ${((100 * n) / total).toFixed(1).padStart(5)} %  ${name}`);
+      const lines = top.map(([name, n]) => `  ${((100 * n) / total).toFixed(1).padStart(5)} %  ${name}`);
+      process.stdout.write(`profile: ${total} samples, written to ${file}\n${lines.join('\n')}\n`);
     },
   };
 }
