@@ -52,8 +52,76 @@ export type GateBook = {
   passages: Ledger<Passage>;
 };
 
+/**
+ * The gate's tickets. A sale's tickets are kept as the sale (its level and how many), and made when one is asked
+ * for: a concert of 100,000 tickets sold at desks is 25,000 entries, not 100,000 objects and keys built at every
+ * start of a scanner. Any other ticket, and any change to one (a void), is kept one by one and wins over the sale's.
+ * It answers exactly as a Map holding every ticket issued would.
+ */
+export class TicketLedger implements Ledger<GateTicket> {
+  readonly #tickets = new Map<string, GateTicket>();
+  readonly #sales = new Map<string, { concertId: string; level: string; quantity: number }>();
+  /** The tickets of each sale kept one by one (their numbers), so none is counted twice. */
+  readonly #apart = new Map<string, Set<number>>();
+  #size = 0;
+
+  /** How many distinct tickets it holds. */
+  get size(): number {
+    return this.#size;
+  }
+
+  get(ticketId: string): GateTicket | undefined {
+    const kept = this.#tickets.get(ticketId);
+    if (kept) return kept;
+    const of = saleTicketOf(ticketId);
+    const sale = of && this.#sales.get(of.saleId);
+    if (!of || !sale || of.number > sale.quantity) return undefined;
+    const { concertId, level } = sale;
+    return { ticketId, concertId, level, orderId: saleOrderIdFor(of.saleId), status: 'valid' };
+  }
+
+  set(ticketId: string, ticket: GateTicket): void {
+    if (!this.get(ticketId)) this.#size += 1;
+    this.#tickets.set(ticketId, ticket);
+    const of = saleTicketOf(ticketId);
+    if (!of) return;
+    const apart = this.#apart.get(of.saleId) ?? new Set<number>();
+    apart.add(of.number);
+    this.#apart.set(of.saleId, apart);
+  }
+
+  /** Issues a sale's tickets 1…quantity; those it holds already keep their state (as `issue` does one by one). */
+  allocate(saleId: string, concertId: string, level: string, quantity: number): void {
+    const before = this.#sales.get(saleId);
+    if (before) {
+      // Seats allocated to the same sale again: only tickets it did not have yet are new, each on its own.
+      const orderId = saleOrderIdFor(saleId);
+      for (const ticketId of ticketIdsFor(saleReservationIdFor(saleId), quantity).slice(before.quantity))
+        if (!this.get(ticketId)) this.set(ticketId, { ticketId, concertId, level, orderId, status: 'valid' });
+      return;
+    }
+    this.#sales.set(saleId, { concertId, level, quantity });
+    let apart = 0;
+    for (const number of this.#apart.get(saleId) ?? []) if (number <= quantity) apart += 1;
+    this.#size += quantity - apart;
+  }
+}
+
+const salePrefix = saleReservationIdFor('');
+
+/** The sale and the number of a ticket id made by ticketIdsFor(saleReservationIdFor(saleId), …), in its one spelling. */
+function saleTicketOf(ticketId: string): { saleId: string; number: number } | undefined {
+  if (!ticketId.startsWith(salePrefix)) return undefined;
+  const at = ticketId.lastIndexOf(':t');
+  if (at <= salePrefix.length) return undefined;
+  const digits = ticketId.slice(at + 2);
+  const number = Number(digits);
+  if (!Number.isSafeInteger(number) || number < 1 || String(number) !== digits) return undefined;
+  return { saleId: ticketId.slice(salePrefix.length, at), number };
+}
+
 export const initialGateBook = (): GateBook => ({
-  tickets: new Map(),
+  tickets: new TicketLedger(),
   inside: new Map(),
   latest: new Map(),
   passages: new Map(),
@@ -253,6 +321,10 @@ export function evolveGate(gate: GateBook, doc: AnyDecision): void {
   switch (doc.type) {
     case 'SeatsAllocated': {
       const { saleId, concertId, level, quantity } = doc.data;
+      if (gate.tickets instanceof TicketLedger) {
+        gate.tickets.allocate(saleId, concertId, level, quantity);
+        return;
+      }
       const orderId = saleOrderIdFor(saleId);
       for (const ticketId of ticketIdsFor(saleReservationIdFor(saleId), quantity))
         issue(gate, { ticketId, concertId, level, orderId, status: 'valid' });

@@ -5,7 +5,7 @@
 // again only when the decided part or that short list changed. A scan is judged against the layer at once: a few map
 // reads. `projectScanner` (scanner-view.ts) is the reference: for any arrival order the book is the same as its.
 import { concertStream } from '../authority/concert-authority';
-import { decideGateFact, isGateFact, tentativeGateBook } from '../authority/concert-gate';
+import { TicketLedger, decideGateFact, isGateFact, tentativeGateBook } from '../authority/concert-gate';
 import type { AnyDecision } from '../authority/concert-gate';
 import type { AnyEventDoc, DataOf, DecisionDoc, FactDoc } from '../events/catalogue';
 import { isDecision } from '../events/catalogue';
@@ -188,7 +188,10 @@ export function scannerLog(
     },
     held() {
       const { tickets } = decidedBook.gate;
-      return { decisions: follower.chain().length, tickets: tickets instanceof Map ? tickets.size : 0 };
+      return {
+        decisions: follower.chain().length,
+        tickets: tickets instanceof TicketLedger ? tickets.size : 0,
+      };
     },
   };
 }
