@@ -50,6 +50,7 @@ import { createAll, ensureEventDatabase, readRange, statusOf } from '../store/co
 import type { Couch, Doc } from '../store/couch';
 import { decisionIdOf, quarantineAll } from './decision-log';
 import type { Unacceptable } from './decision-log';
+import { sleep } from './follower';
 import type { BatchHandler, Change, Outcome } from './follower';
 import type { Metrics } from './metrics';
 
@@ -64,13 +65,9 @@ const defaultSaleGatherMs = 2_000;
 /** Causes decided in one write (with the steps they ask for, several documents each). */
 const causesPerWrite = 50;
 const isSaleAllocation = (cause: Cause): boolean => cause.step.type === 'sale';
+/** A wait that ends early at the session's end, and lets go of the session's signal when it is over. */
 const pause = (ms: number, signal: AbortSignal): Promise<void> =>
-  ms <= 0 || signal.aborted
-    ? Promise.resolve()
-    : new Promise((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-      });
+  ms <= 0 || signal.aborted ? Promise.resolve() : sleep(ms, signal);
 /** How many steps deep one write decides: a chain longer than that goes on in the next write. */
 const stepsPerWrite = 8;
 const nothing = (): Outbox => ({ requests: [], steps: [], gateway: [] });

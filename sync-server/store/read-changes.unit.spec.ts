@@ -1,12 +1,14 @@
-// A page of changes is never handed on with a change missing its document. pouchdb-server was seen to send a whole
-// page of changes without their documents while they were being written; it can't be made to do so on demand, so a
-// small HTTP server here answers the two requests readChanges makes the way that store did (a stand-in for the store,
-// not a mock of our code).
+// A page of changes is never handed on with a change missing its document (the handlers skip such a change, so its
+// fact would never be decided); and a read lets go of the follower's session signal when it is over, while an abort
+// of the session still ends it. A small HTTP server here answers the requests readChanges makes, including the
+// answers a store should not give (a stand-in for the store, not a mock of our code).
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, readChanges } from './couch';
 
+/** `changes: 'hang'`: the feed never answers, as a long-poll with nothing new. */
 type Answer = { changes: unknown; docs: Record<string, unknown> };
 
 let server: Server | undefined;
@@ -20,7 +22,8 @@ async function store(answer: Answer): Promise<{ url: string; asked: string[] }> 
     request.on('end', () => {
       asked.push(`${request.method ?? ''} ${request.url ?? ''}`);
       response.setHeader('content-type', 'application/json');
-      if (request.url?.includes('/_changes')) return response.end(JSON.stringify(answer.changes));
+      if (request.url?.includes('/_changes'))
+        return answer.changes === 'hang' ? undefined : response.end(JSON.stringify(answer.changes));
       const { keys } = JSON.parse(body) as { keys: string[] };
       const rows = keys.map((key) =>
         answer.docs[key] ? { key, doc: answer.docs[key] } : { key, error: 'not_found' },
@@ -79,5 +82,28 @@ describe('a page of changes', () => {
     });
     expect((await readChanges(connect(url), 'stagedoor-concert-x', options())).results).toHaveLength(1);
     expect(asked).toHaveLength(1);
+  });
+
+  it('lets go of the session’s signal after each read, and an abort of the session still ends a read', async () => {
+    const { url } = await store({
+      changes: { results: [{ id: 'a', seq: 1, doc: fact('a') }], last_seq: 1 },
+      docs: {},
+    });
+    const session = new AbortController();
+    for (let i = 0; i < 20; i++)
+      await readChanges(connect(url), 'stagedoor-concert-x', { ...options(), signal: session.signal });
+    expect(getEventListeners(session.signal, 'abort')).toHaveLength(0);
+
+    server?.close();
+    const waiting = await store({ changes: 'hang', docs: {} });
+    const reading = readChanges(connect(waiting.url), 'stagedoor-concert-x', {
+      ...options(),
+      longpoll: true,
+      signal: session.signal,
+    });
+    expect(getEventListeners(session.signal, 'abort')).toHaveLength(1);
+    session.abort();
+    await expect(reading).rejects.toThrow(/abort/i);
+    expect(getEventListeners(session.signal, 'abort')).toHaveLength(0);
   });
 });
