@@ -195,3 +195,20 @@ export function scannerLog(
     },
   };
 }
+
+/** The desks' facts a gate scanner never reads: the sales themselves (their tickets are in the seats' decisions). */
+const sellersFacts = new Set(['SaleRecorded', 'SaleSettlementRecorded', 'TicketsPrinted']);
+
+/**
+ * What a gate scanner keeps of what it replicates: everything but other devices' sales, their settlements and prints,
+ * which neither its book (decisions and gate facts) nor its desk view (its own facts, every refund request, the
+ * concerts' creations: desk-view.ts) reads. They are half of a concert's documents, and a scanner's start reads its
+ * whole log.
+ */
+export function scannerKeeps(deviceId: string): (doc: unknown) => boolean {
+  return (doc) => {
+    if (typeof doc !== 'object' || doc === null) return true;
+    const { type, meta } = doc as { type?: unknown; meta?: { deviceId?: unknown } };
+    return !(typeof type === 'string' && sellersFacts.has(type) && meta?.deviceId !== deviceId);
+  };
+}
