@@ -17,7 +17,7 @@ import type { Device } from '../device';
 import { openChangeStream } from './change-stream';
 import type { Connection } from './change-stream';
 import { directUploads } from './direct-upload';
-import { fromRow, loadLog, loadUploaded, openEventDatabase, toRow } from './event-database';
+import { fromRow, loadLog, loadUploaded, logCheckKeeper, openEventDatabase, toRow } from './event-database';
 import { newFact, newFactId } from './facts';
 import { replicateDatabase } from './replication';
 import type { Replication } from './replication';
@@ -59,6 +59,8 @@ export type DeskStore = {
 const ordersEveryMs = 150;
 /** The longest the orders' reads wait while this desk is selling, and the moment after a sale they wait for. */
 const ordersGiveWayMs = 5_000;
+/** How often the rows checked as they arrived are kept as checked (event-database.ts logCheckKeeper). */
+const checkSaveEveryMs = 2_000;
 const ordersAfterSaleMs = 1_000;
 
 export async function openDeskStore(device: Device): Promise<DeskStore> {
@@ -287,16 +289,27 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   };
   /** What the local log itself holds (not only the change stream's news): a read of it need not be stored again. */
   const stored = new Set<string>();
-  const add = (row: Parameters<typeof fromRow>[0]) => {
+  const add = (row: Parameters<typeof fromRow>[0]): boolean => {
     stored.add(row.id);
     const doc = fromRow(row);
     if (doc) hold(doc);
+    return doc !== undefined;
+  };
+  // Rows checked as they arrive are remembered as checked, at most every checkSaveEveryMs.
+  const check = logCheckKeeper(database.name);
+  let checkSaving: ReturnType<typeof setTimeout> | undefined;
+  const checked = (row: Parameters<typeof fromRow>[0] & { _meta?: { lwt?: unknown } }, ok: boolean) => {
+    check.checked(row, ok);
+    checkSaving ??= setTimeout(() => {
+      checkSaving = undefined;
+      check.save();
+    }, checkSaveEveryMs);
   };
 
   // Subscribe before loading: an event arriving in between is applied twice, which changes nothing.
   const subscriptions = [
     collections.events.$.subscribe((event) => {
-      add(event.documentData);
+      checked(event.documentData, add(event.documentData));
       schedule(true);
     }),
     collections.uploads.$.subscribe((event) => {
@@ -383,6 +396,8 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     },
     async close() {
       clearTimeout(scheduled);
+      clearTimeout(checkSaving);
+      check.save();
       clearTimeout(ordersLater);
       clearTimeout(wayTimer);
       window.removeEventListener('online', online);

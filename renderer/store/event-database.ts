@@ -144,6 +144,41 @@ export async function loadLog(
   return { docs, failed };
 }
 
+/**
+ * The check kept up to date while the app runs: a row that arrives (replicated or recorded here) is checked as it is
+ * held, so the next start need not check it again. Without this, the first start after an evening of scans checked
+ * every row the evening wrote. `save` merges what was seen into the kept check: the write time checked up to (the
+ * newest row seen, all of whose predecessors were seen before it: RxDB writes and reports rows in write order) and
+ * the rows that failed (left out at the next start too).
+ */
+export function logCheckKeeper(name: string, memo: CheckMemo = localStorage) {
+  let upTo = -Infinity;
+  let invalid: string[] = [];
+  return {
+    checked(row: { id: string; _meta?: { lwt?: unknown } }, ok: boolean): void {
+      const lwt = row._meta?.lwt;
+      if (typeof lwt === 'number' && lwt > upTo) upTo = lwt;
+      if (!ok) invalid.push(row.id);
+    },
+    save(): void {
+      const kept = readLogCheck(name, memo);
+      // Only over a check of this build's catalogue (the start wrote one): else the next start checks everything.
+      if (!kept || (upTo <= kept.upTo && invalid.length === 0)) return;
+      const next: LogCheck = {
+        catalogue: catalogueVersions,
+        upTo: Math.max(upTo, kept.upTo),
+        invalid: [...new Set([...kept.invalid, ...invalid])],
+      };
+      invalid = [];
+      try {
+        memo.setItem(checkKey(name), JSON.stringify(next));
+      } catch {
+        // Storage full: the next start checks these rows again, nothing worse.
+      }
+    },
+  };
+}
+
 type StoredRow = { row: EventRow; lwt: number };
 
 /**

@@ -4,7 +4,7 @@
 // e2e runs Dexie on Chromium's).
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadLog, loadUploaded, openEventDatabase, toRow } from './event-database';
+import { loadLog, loadUploaded, logCheckKeeper, openEventDatabase, toRow } from './event-database';
 import type { CheckMemo, DeskDatabase } from './event-database';
 
 const sale = (id: string) => ({
@@ -106,5 +106,48 @@ describe('the delivered facts at a start', () => {
     await db.uploads.bulkInsert([1, 2, 3].map((n) => ({ id: ulid(n), database: 'concert-hall', at })));
     await (await db.uploads.findOne(ulid(2)).exec())?.remove();
     expect((await loadUploaded(db.uploads)).sort()).toEqual([ulid(1), ulid(3)]);
+  });
+});
+
+describe('the check kept while the app runs', () => {
+  it('marks the rows checked as they arrived, and keeps a failed one out at the next start', async () => {
+    const db = await database('log-check-3');
+    const kept = memo();
+    await db.events.bulkInsert([toRow(sale(ulid(1)))]);
+    await tick();
+    await loadLog(db.events, 'log-check-3', kept);
+    const key = [...kept.values.keys()][0] ?? '';
+    const before = JSON.parse(kept.values.get(key) ?? '{}') as { upTo: number; invalid: string[] };
+
+    // Two rows arrive while the app runs: one checks out, one does not (the store checks each as it holds it).
+    const keeper = logCheckKeeper('log-check-3', kept);
+    await db.events.bulkInsert([
+      toRow(sale(ulid(2))),
+      { ...toRow(sale(ulid(3))), data: { saleId: ulid(3) } },
+    ]);
+    const arrived = (await db.events.find().exec()).map((doc) => doc.toJSON(true));
+    for (const row of arrived.filter((r) => r.id !== ulid(1))) keeper.checked(row, row.id === ulid(2));
+    keeper.save();
+    const after = JSON.parse(kept.values.get(key) ?? '{}') as { upTo: number; invalid: string[] };
+    expect(after.upTo).toBeGreaterThan(before.upTo);
+    expect(after.upTo).toBe(Math.max(...arrived.map((row) => row._meta.lwt)));
+    expect(after.invalid).toEqual([ulid(3)]);
+
+    await tick();
+    const next = await loadLog(db.events, 'log-check-3', kept);
+    expect(next.failed).toEqual([ulid(3)]);
+    expect(next.docs.map((doc) => doc._id).sort()).toEqual([ulid(1), ulid(2)]);
+  });
+
+  it('keeps nothing over a check another build made', () => {
+    const kept = memo();
+    kept.setItem(
+      'stagedoor.log-check.log-check-4',
+      JSON.stringify({ catalogue: 'SaleRecorded@1', upTo: 5, invalid: [] }),
+    );
+    const keeper = logCheckKeeper('log-check-4', kept);
+    keeper.checked({ id: ulid(1), _meta: { lwt: 10 } }, true);
+    keeper.save();
+    expect(JSON.parse(kept.getItem('stagedoor.log-check.log-check-4') ?? '{}')).toMatchObject({ upTo: 5 });
   });
 });
