@@ -59,9 +59,9 @@ export type DeskStore = {
 const ordersEveryMs = 150;
 /** The longest the orders' reads wait while this desk is selling, and the moment after a sale they wait for. */
 const ordersGiveWayMs = 5_000;
+const ordersAfterSaleMs = 1_000;
 /** How often the rows checked as they arrived are kept as checked (event-database.ts logCheckKeeper). */
 const checkSaveEveryMs = 2_000;
-const ordersAfterSaleMs = 1_000;
 
 export async function openDeskStore(device: Device): Promise<DeskStore> {
   // The steps of a start are measured (performance.measure 'stagedoor:…'): the scanner's cold-start benchmark reads them.

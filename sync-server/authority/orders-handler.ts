@@ -67,7 +67,7 @@ const causesPerWrite = 50;
 const isSaleAllocation = (cause: Cause): boolean => cause.step.type === 'sale';
 /** A wait that ends early at the session's end, and lets go of the session's signal when it is over. */
 const pause = (ms: number, signal: AbortSignal): Promise<void> =>
-  ms <= 0 || signal.aborted ? Promise.resolve() : sleep(ms, signal);
+  ms <= 0 ? Promise.resolve() : sleep(ms, signal);
 /** How many steps deep one write decides: a chain longer than that goes on in the next write. */
 const stepsPerWrite = 8;
 const nothing = (): Outbox => ({ requests: [], steps: [], gateway: [] });
