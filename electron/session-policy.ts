@@ -7,11 +7,13 @@ export type RequestDecision = 'allow' | 'cancel';
 /**
  * The policy the shell adds to every response from the desk origin. Browsers enforce every policy a response
  * carries, so adding ours beside one the server may send can only tighten it. The built desk app needs nothing
- * inline and no eval; styles set from React go through the CSSOM, which style-src does not restrict.
+ * inline and no eval; styles set from React go through the CSSOM, which style-src does not restrict. WebAssembly may
+ * be compiled ('wasm-unsafe-eval': the gate's synchronous signature check, renderer/lib/ed25519.ts; JavaScript's eval
+ * stays forbidden).
  */
 export const deskContentSecurityPolicy = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",

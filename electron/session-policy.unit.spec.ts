@@ -63,7 +63,7 @@ describe('the Content-Security-Policy', () => {
     expect(withContentSecurityPolicy(`${desk}/`, undefined, desk)).toHaveProperty('Content-Security-Policy');
   });
 
-  it('allows no remote or inline script, no plugins, no frames and no eval', () => {
+  it('allows no remote or inline script, no plugins, no frames and no eval (WebAssembly only)', () => {
     const directives = Object.fromEntries(
       deskContentSecurityPolicy.split('; ').map((directive) => {
         const [name = '', ...sources] = directive.split(' ');
@@ -71,12 +71,12 @@ describe('the Content-Security-Policy', () => {
       }),
     );
     expect(directives['default-src']).toEqual(["'self'"]);
-    expect(directives['script-src']).toEqual(["'self'"]);
+    expect(directives['script-src']).toEqual(["'self'", "'wasm-unsafe-eval'"]);
     expect(directives['connect-src']).toEqual(["'self'"]);
     expect(directives['object-src']).toEqual(["'none'"]);
     expect(directives['frame-src']).toEqual(["'none'"]);
     expect(directives['frame-ancestors']).toEqual(["'none'"]);
-    expect(deskContentSecurityPolicy).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
+    expect(deskContentSecurityPolicy).not.toMatch(/unsafe-inline|'unsafe-eval'|https?:|\*/);
   });
 });
 

@@ -16,11 +16,26 @@ export type TrustChain = {
   add: (docs: Iterable<AnyEventDoc>) => Promise<Trust>;
   /** The trust with everything added so far. */
   current: () => Promise<Trust>;
+  /** The same, at once, when nothing added is still being folded (keys imported, certificates checked); else undefined. */
+  settled: () => Trust | undefined;
 };
 
 export function trustChain(): TrustChain {
   const follower = chainFollower<Link>();
-  let trust: Promise<Trust> = Promise.resolve(emptyTrust());
+  let settled: Trust | undefined = emptyTrust();
+  let trust: Promise<Trust> = Promise.resolve(settled);
+  const folding = (next: Promise<Trust>) => {
+    settled = undefined;
+    trust = next;
+    // Only the last fold started settles the trust: an earlier one's answer is already out of date.
+    void next.then(
+      (held) => {
+        if (trust === next) settled = held;
+      },
+      () => undefined,
+    );
+    return next;
+  };
   return {
     add(docs) {
       const links: Link[] = [];
@@ -31,11 +46,12 @@ export function trustChain(): TrustChain {
       const { accepted, rebuilt } = follower.add(links);
       const events = accepted.map(({ doc }) => doc);
       // A late decision changed the chain behind its head: the trust is folded again from the whole chain.
-      if (rebuilt) trust = trust.then(() => addTrustEvents(emptyTrust(), events));
-      else if (events.length > 0) trust = trust.then((held) => addTrustEvents(held, events));
+      if (rebuilt) return folding(trust.then(() => addTrustEvents(emptyTrust(), events)));
+      if (events.length > 0) return folding(trust.then((held) => addTrustEvents(held, events)));
       return trust;
     },
     current: () => trust,
+    settled: () => settled,
   };
 }
 

@@ -122,3 +122,23 @@ describe('the trust a device folds from the trust stream', () => {
     await expect(verify(await chain.add([published]))).resolves.toMatchObject({ ok: true });
   });
 });
+
+describe('the trust at once (settled)', () => {
+  it('is there when nothing is being folded, and not while something is', async () => {
+    const chain = trustChain();
+    expect(chain.settled()?.authorityKeys.size).toBe(0);
+    const first = chain.add([published]);
+    // A key being imported: a scan must wait for it rather than be judged without it.
+    expect(chain.settled()).toBeUndefined();
+    const second = chain.add([certified(1, 'k', 'c')]);
+    // The first fold's answer is out of date once a second one started: still nothing at once.
+    await first;
+    expect(chain.settled()).toBeUndefined();
+    const trust = await second;
+    expect(chain.settled()).toBe(trust);
+    expect(await chain.current()).toBe(trust);
+    // Nothing of the trust stream: nothing to fold, and the trust stays settled.
+    void chain.add([]);
+    expect(chain.settled()).toBe(trust);
+  });
+});

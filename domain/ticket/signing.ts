@@ -1,7 +1,8 @@
 // Tickets that verify offline. A ticket's QR text is its claim (id, concert, level, kind, entry window, signer) and an
 // Ed25519 signature, by the authority's key or by a desk's key that the authority certified for the concert. A scanner
 // that holds the trust events (the authority's public keys, the certificates, the revocations) checks any ticket
-// without the network, including one a desk sold offline a minute ago. WebCrypto only: runs in Node and the browser.
+// without the network, including one a desk sold offline a minute ago. WebCrypto only: runs in Node and the browser
+// (a gate may bring a synchronous Ed25519 check of its own for its verdicts: verifyTicketCodeNow).
 import type { CertificateBody } from './trust-events';
 
 export type TicketKind = 'confirmed' | 'guaranteed' | 'provisional';
@@ -221,10 +222,12 @@ function asClaim(value: unknown): TicketClaim | undefined {
 
 export type Certificate = CertificateBody & { signature: string };
 
-type TrustedKey = { keyId: string; publicKey: string; key: CryptoKey };
+/** A public key as WebCrypto takes it (`key`) and as its raw 32 bytes (`raw`, for a synchronous verifier). */
+type TrustedKey = { keyId: string; publicKey: string; key: CryptoKey; raw: Uint8Array<ArrayBuffer> };
 type TrustedCertificate = {
   certificate: Certificate;
   key: CryptoKey;
+  raw: Uint8Array<ArrayBuffer>;
   concertIds: ReadonlySet<string>;
   notBefore: number;
   notAfter: number;
@@ -288,7 +291,9 @@ export async function addTrustEvents(trust: Trust, events: Iterable<TrustEvent>)
       const { keyId, publicKey } = data as { keyId: string; publicKey: string };
       if (authorityKeys.has(keyId)) continue;
       const key = await importPublicKey(publicKey);
-      if (key && (await keyIdOf(publicKey)) === keyId) authorityKeys.set(keyId, { keyId, publicKey, key });
+      const raw = publicKeyBytes(publicKey);
+      if (key && raw && (await keyIdOf(publicKey)) === keyId)
+        authorityKeys.set(keyId, { keyId, publicKey, key, raw });
     } else if (type === 'DeskKeyCertified') {
       const certificate = data as Certificate;
       const { certificateId } = certificate;
@@ -316,12 +321,14 @@ async function checkCertificate(
 ): Promise<TrustedCertificate | undefined> {
   const signature = fromBase64url(certificate.signature);
   const key = await importPublicKey(certificate.publicKey);
+  const raw = publicKeyBytes(certificate.publicKey);
   const notBefore = Date.parse(certificate.notBefore);
   const notAfter = Date.parse(certificate.notAfter);
-  if (signature?.length !== 64 || !key || Number.isNaN(notBefore) || Number.isNaN(notAfter)) return undefined;
+  if (signature?.length !== 64 || !key || !raw || Number.isNaN(notBefore) || Number.isNaN(notAfter))
+    return undefined;
   const body = utf8.encode(canonicalJson(certificateBodyOf(certificate)));
   if (!(await subtle().verify(algorithm, authorityKey, signature, body))) return undefined;
-  return { certificate, key, concertIds: new Set(certificate.concertIds), notBefore, notAfter };
+  return { certificate, key, raw, concertIds: new Set(certificate.concertIds), notBefore, notAfter };
 }
 
 /** The certificates a device may sign with at `at`: verified, not revoked, inside their validity. */
@@ -351,18 +358,53 @@ export function certificateFor(
 
 /**
  * Verifies a scanned text offline at `at`: shape, signer known, signature, signer not revoked, certificate live when
- * the ticket was signed and covering the concert, and the ticket's own entry window at `at`. Typically one signature check (well under 1 ms).
+ * the ticket was signed and covering the concert, and the ticket's own entry window at `at`. One signature check,
+ * by WebCrypto: its answer comes back as a task of its own, after whatever work the page had queued.
  */
 export async function verifyTicketCode(text: string, trust: Trust, at: string): Promise<TicketCodeVerdict> {
+  const code = codeToCheck(text, trust, at);
+  if ('ok' in code) return code;
+  const { signer, signature, signed } = code;
+  if (!(await subtle().verify(algorithm, signer.key, signature, signed))) return refused('forged');
+  return checkSigned(code, trust);
+}
+
+/** An Ed25519 check that answers at once: raw 32-byte public key, 64-byte signature, the signed bytes. */
+export type SignatureCheck = (publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array) => boolean;
+
+/**
+ * The same verdict as verifyTicketCode, with a synchronous signature check (a gate's verdict then waits for nothing
+ * the page has queued: renderer/lib/ed25519.ts).
+ */
+export function verifyTicketCodeNow(
+  text: string,
+  trust: Trust,
+  at: string,
+  verify: SignatureCheck,
+): TicketCodeVerdict {
+  const code = codeToCheck(text, trust, at);
+  if ('ok' in code) return code;
+  const { signer, signature, signed } = code;
+  if (!verify(signer.raw, signature, signed)) return refused('forged');
+  return checkSigned(code, trust);
+}
+
+type CodeToCheck = NonNullable<ReturnType<typeof readTicketCode>> & { signer: Signer; time: number };
+
+/** What is checked before the signature: the shape, the scanner's clock, a known signer. */
+function codeToCheck(text: string, trust: Trust, at: string): CodeToCheck | TicketCodeVerdict {
   const read = readTicketCode(text);
   if (!read) return refused('unreadable');
-  const { claim, signed, signature } = read;
   const time = Date.parse(at);
   // A scanner whose clock reads nonsense admits nobody rather than everybody.
   if (Number.isNaN(time)) return refused('outside_window');
-  const signer = signerOf(claim.signer, trust);
+  const signer = signerOf(read.claim.signer, trust);
   if (!signer) return refused('unknown_signer');
-  if (!(await subtle().verify(algorithm, signer.key, signature, signed))) return refused('forged');
+  return { ...read, signer, time };
+}
+
+/** What is checked once the signature holds: the certificate (revoked, live when signed, scope) and the window. */
+function checkSigned({ claim, signer, time }: CodeToCheck, trust: Trust): TicketCodeVerdict {
   if (signer.certificate) {
     const { certificate, concertIds, notBefore, notAfter } = signer.certificate;
     if (trust.revoked.has(certificate.certificateId)) return refused('revoked');
@@ -385,17 +427,16 @@ export const certificateClockSkewMs = 5 * 60_000;
 
 const refused = (reason: TicketCodeRefusal): TicketCodeVerdict => ({ ok: false, reason });
 
-function signerOf(
-  signer: string,
-  trust: Trust,
-): { key: CryptoKey; certificate?: TrustedCertificate } | undefined {
+type Signer = { key: CryptoKey; raw: Uint8Array<ArrayBuffer>; certificate?: TrustedCertificate };
+
+function signerOf(signer: string, trust: Trust): Signer | undefined {
   if (signer.startsWith('authority:')) {
     const authority = trust.authorityKeys.get(signer.slice('authority:'.length));
-    return authority && { key: authority.key };
+    return authority && { key: authority.key, raw: authority.raw };
   }
   if (signer.startsWith('desk:')) {
     const certificate = trust.certificates.get(signer.slice('desk:'.length));
-    return certificate && { key: certificate.key, certificate };
+    return certificate && { key: certificate.key, raw: certificate.raw, certificate };
   }
   return undefined;
 }

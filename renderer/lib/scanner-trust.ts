@@ -11,6 +11,8 @@ export type TrustKeeper = {
   catchUp: (docs: () => readonly AnyEventDoc[]) => Promise<Trust>;
   /** The trust with everything folded so far. */
   current: () => Promise<Trust>;
+  /** The same at once, or undefined while a fold is under way (trust-chain.ts). */
+  settled: () => Trust | undefined;
 };
 
 export function trustKeeper(): TrustKeeper {
@@ -22,5 +24,6 @@ export function trustKeeper(): TrustKeeper {
       return chain.add(news());
     },
     current: chain.current,
+    settled: chain.settled,
   };
 }
