@@ -41,6 +41,14 @@ export type ScannerLog = {
 
 const byId = (a: Fact, b: Fact): number => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0);
 
+/** The same scan's data (the store's copy of what was judged here): the same fields, with the same values. */
+function sameData(a: Fact['data'], b: Fact['data']): boolean {
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  return keys.length === Object.keys(right).length && keys.every((key) => left[key] === right[key]);
+}
+
 /** `now` stands for the authority's clock, as in projectScanner. */
 export function scannerLog(
   deviceId: string,
@@ -100,6 +108,18 @@ export function scannerLog(
     if (ownKeys[at] === key) statusAt(at);
   };
 
+  /**
+   * The greatest id the layer applied (undecided facts and scans judged here): a newer one goes on top of the layer as
+   * it is, which is what making it again would do. `reordered`: something was applied out of that order, so the layer
+   * is made again at the next change.
+   */
+  let top = '';
+  let reordered = false;
+  const onTop = (id: string) => {
+    if (id > top) top = id;
+    else reordered = true;
+  };
+
   /** The layer: what is not decided yet, decided on the chain's book in the order it was made (ULIDs sort by time). */
   const layer = () => {
     const { title, cancelled, policy } = decidedBook;
@@ -112,25 +132,48 @@ export function scannerLog(
     });
     const undecided = [...pending.values(), ...locals.values()].sort(byId);
     for (const fact of undecided) applyToGate(book, decideGateFact(fact, book.gate, now));
+    top = undecided.at(-1)?._id ?? '';
+    reordered = false;
     for (let at = 0; at < book.own.length; at++) {
       const scan = book.own[at];
       if (scan && ownAnnulled.has(scan.scanId)) statusAt(at);
     }
   };
 
-  const hold = (fact: Fact): boolean => {
-    if (facts.has(fact._id)) return false;
+  /**
+   * How a fact held changes the layer: not at all (decided already, or the store's copy of a scan judged here, which
+   * has its id and data and so its place), on top of it (newer than anything applied), or only by making it again.
+   */
+  type Held = 'none' | 'same' | 'on_top' | 'again';
+  const hold = (fact: Fact): Held => {
+    if (facts.has(fact._id)) return 'none';
     facts.set(fact._id, fact);
-    if (!decided.has(fact._id)) pending.set(fact._id, fact);
+    const undecided = !decided.has(fact._id);
+    if (undecided) pending.set(fact._id, fact);
     const own = fact.meta.deviceId === deviceId;
+    let replaced: Fact | undefined;
     if (fact.type === 'TicketScanned') {
-      if (locals.delete(fact.data.scanId)) dropOwn(fact.data.scanId);
+      replaced = locals.get(fact.data.scanId);
+      if (replaced) {
+        locals.delete(fact.data.scanId);
+        dropOwn(fact.data.scanId);
+      }
       if (own) addOwn(fact._id, ownScan(fact, decided));
     } else {
       locals.delete(fact._id);
       if (own) ownAnnulled.add(fact.data.scanId);
+      // An annulment changes statuses listed below the top: the layer is made again.
+      return 'again';
     }
-    return true;
+    if (replaced)
+      return undecided &&
+        replaced._id === fact._id &&
+        sameData(replaced.data, fact.data) &&
+        !ownAnnulled.has(fact.data.scanId)
+        ? 'same'
+        : 'again';
+    if (!undecided) return 'again';
+    return fact._id > top ? 'on_top' : 'again';
   };
 
   /** The chain behind the head changed: everything decided is folded again. */
@@ -153,11 +196,19 @@ export function scannerLog(
     add(docs) {
       const links: Link[] = [];
       let changed = false;
+      /** Facts that go on top of the layer as it is, if nothing else asks for it to be made again. */
+      const onTheLayer: Fact[] = [];
+      let again = reordered;
       for (const doc of docs) {
         if (doc.stream !== stream) continue;
         if (isDecision(doc)) links.push({ ...doc.meta, doc });
-        else if ((doc.type === 'TicketScanned' || doc.type === 'TicketScanAnnulled') && isGateFact(doc))
-          changed = hold(doc) || changed;
+        else if ((doc.type === 'TicketScanned' || doc.type === 'TicketScanAnnulled') && isGateFact(doc)) {
+          const held = hold(doc);
+          if (held === 'none') continue;
+          changed = true;
+          if (held === 'on_top') onTheLayer.push(doc);
+          else again ||= held === 'again';
+        }
       }
       const step = follower.add(links);
       if (step.rebuilt) refold(step.accepted);
@@ -166,9 +217,16 @@ export function scannerLog(
           decide(doc);
           refreshStatus(doc.meta.causationId);
         }
-      changed = changed || step.rebuilt || step.accepted.length > 0;
-      if (changed) layer();
-      return changed;
+      // A decision changes the layer's base: it is made again. So does a fact that would not go on top of it.
+      again ||= step.rebuilt || step.accepted.length > 0;
+      onTheLayer.sort(byId);
+      if (again) layer();
+      else
+        for (const fact of onTheLayer) {
+          applyToGate(book, decideGateFact(fact, book.gate, now));
+          top = fact._id;
+        }
+      return changed || again;
     },
     judge(input) {
       const verdict = judgeAtGate(book, input);
@@ -178,6 +236,7 @@ export function scannerLog(
       if (record && shown) {
         locals.set(record.scanId, localScanFact(book, record));
         addOwn(record.scanId, shown);
+        onTop(record.scanId);
       }
       return verdict;
     },
@@ -185,6 +244,7 @@ export function scannerLog(
       annulAtGate(book, annul);
       locals.set(annul.annulId, localAnnulFact(book, annul));
       ownAnnulled.add(annul.scanId);
+      onTop(annul.annulId);
     },
     held() {
       const { tickets } = decidedBook.gate;

@@ -3,9 +3,9 @@
 // position already passed, and tickets of sales and orders voided by refunds along the way. And a scan judged before its fact is held counts once.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AnyEventDoc } from '../events/catalogue';
+import type { AnyEventDoc, FactDoc } from '../events/catalogue';
 import type { TicketClaim } from '../ticket/signing';
-import { arrivalOrder, ConcertLogBuilder, orphanAndRival } from './concert-log.fixtures';
+import { arrivalOrder, ConcertLogBuilder, nextId, orphanAndRival } from './concert-log.fixtures';
 import { scannerKeeps, scannerLog } from './scanner-log';
 import { projectDesk } from './desk-view';
 import { projectScanner } from './scanner-view';
@@ -264,6 +264,102 @@ describe('the scanner’s book as documents arrive', () => {
         expect(projectDesk(kept, device)).toEqual(projectDesk(docs, device));
       }),
       { numRuns: 200 },
+    );
+  });
+
+  // A scan judged here goes on top of the book at once; the store's copy of it (same id, same data) then changes
+  // nothing, and another device's newer scan goes on top too: the book is not made again for them. Whatever arrives
+  // meanwhile (others' scans, older ones, decisions), once every copy is held the book is the one folded from all of it.
+  it('kept on top as scans are judged here and their copies arrive among other news, is the folded book', () => {
+    const opArb = fc.record({
+      op: fc.constantFrom('judge', 'judge', 'arrive', 'arrive', 'other', 'older', 'decide'),
+      ticket: fc.nat(7),
+      exit: fc.boolean(),
+      pick: fc.nat(),
+    });
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 30 }), (ops) => {
+        const log = new ConcertLogBuilder(concertId, [{ name: 'Floor', capacity: 20 }]).publish();
+        const tickets: string[] = [];
+        for (let s = 0; s < 4; s++) {
+          const sale = log.sale('desk-a', 'Floor', 2, 'pool');
+          log.decide(sale);
+          tickets.push(`sale:${sale._id}:t1`, `sale:${sale._id}:t2`);
+        }
+        const scanner = scannerLog(device, concertId);
+        scanner.add(log.docs);
+        /** Store copies of scans judged here, not held yet; facts held and not decided. */
+        const copies: FactDoc<'TicketScanned'>[] = [];
+        const undecided: FactDoc<'TicketScanned'>[] = [];
+        /** Ids older than the newest applied, for other devices' late scans. */
+        const early = Array.from({ length: ops.length }, nextId);
+        let second = 0;
+        const scanData = (ticketId: string, exit: boolean, scanId: string) => ({
+          scanId,
+          ticketId,
+          concertId,
+          gate: 'South',
+          direction: exit ? ('exit' as const) : ('entry' as const),
+          scannedAt: at((second += 5)),
+          verdict: exit ? ('exited' as const) : ('valid' as const),
+        });
+        for (const { op, ticket, exit, pick } of ops) {
+          const ticketId = tickets[ticket] ?? '';
+          if (op === 'judge') {
+            const claim: TicketClaim = {
+              ticketId,
+              concertId,
+              level: 'Floor',
+              kind: 'confirmed',
+              validFrom: at(-3600),
+              validUntil: at(7200),
+              signer: 'authority:k1',
+              signedAt: at(-7200),
+            };
+            const scanId = nextId();
+            const { record } = scanner.judge({
+              scanId,
+              code: `SD1.${ticket}.signature`,
+              checked: { ok: true, claim },
+              gate: 'North',
+              direction: exit ? 'exit' : 'entry',
+              scannedAt: at((second += 5)),
+            });
+            if (!record) continue;
+            // The store's copy, as the desk store records it: the scan's id, the record as its data.
+            const copy = { ...log.fact('TicketScanned', () => record, { deviceId: device }), _id: scanId };
+            log.docs.pop();
+            copies.push(copy);
+          } else if (op === 'arrive' && copies.length > 0) {
+            const [copy] = copies.splice(pick % copies.length, 1);
+            if (!copy) continue;
+            log.docs.push(copy);
+            undecided.push(copy);
+            scanner.add([copy]);
+          } else if (op === 'other' || op === 'older') {
+            const earlyId = early.pop() ?? '';
+            const fact = log.fact('TicketScanned', (id) => scanData(ticketId, exit, id), {
+              deviceId: 'scanner-2',
+            });
+            const held =
+              op === 'older' ? { ...fact, _id: earlyId, data: { ...fact.data, scanId: earlyId } } : fact;
+            if (op === 'older') log.docs.splice(log.docs.indexOf(fact), 1, held);
+            undecided.push(held);
+            scanner.add([held]);
+          } else if (op === 'decide' && undecided.length > 0) {
+            const [fact] = undecided.splice(pick % undecided.length, 1);
+            if (fact && !log.docs.some((d) => d.meta.causationId === fact._id && d._id !== fact._id))
+              scanner.add([log.decide(fact)]);
+          }
+        }
+        for (const copy of copies) {
+          log.docs.push(copy);
+          scanner.add([copy]);
+        }
+        const reference = projectScanner(log.docs, device, concertId);
+        expect(summary(scanner.book, tickets, log.docs)).toEqual(summary(reference, tickets, log.docs));
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -4,16 +4,26 @@
 // refunds and scans the device holds (domain/desk/scanner-log.ts: kept as the log grows, so a scan is a few map reads
 // whatever the size of the concert). Every scan is recorded as a fact; the authority puts every gate's scans in one
 // order and flags a ticket used twice.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  startTransition,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import type { FormEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { annullable } from '../../domain/desk/scanner-view';
 import type { GateVerdict, ScannerBook } from '../../domain/desk/scanner-view';
 import type { ScanDirection } from '../../domain/ticket/events';
 import { annulWindowMs } from '../../domain/ticket/gate-events';
-import { verifyTicketCode } from '../../domain/ticket/signing';
+import { verifyTicketCode, verifyTicketCodeNow } from '../../domain/ticket/signing';
+import type { SignatureCheck, TicketCodeVerdict } from '../../domain/ticket/signing';
 import { useDesk, useDeskStore } from '../components/use-desk';
 import { locale, t } from '../i18n';
+import { loadSignatureCheck } from '../lib/ed25519';
 import { useScannerLog } from '../lib/scanner-book';
 import { startCamera } from '../lib/scanner-camera';
 import type { CameraScan } from '../lib/scanner-camera';
@@ -100,10 +110,7 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
   const scanner = useScannerLog(store, deviceId, concertId);
   const { book } = scanner;
   const [, setTick] = useState(0);
-  const [verdict, setVerdict] = useState<GateVerdict>();
-  /** How many verdicts were shown: each one is a new verdict on the screen, even the same as the last. */
-  const [shown, setShown] = useState(0);
-  const [shownAt, setShownAt] = useState(0);
+  const verdicts = useMemo(verdictChannel, []);
   const [failure, setFailure] = useState<string>();
 
   const keeper = useRef(trustKeeper());
@@ -117,32 +124,72 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
       .catch(() => undefined);
   }, [snapshot, store]);
 
-  const scan = useCallback(
-    async (code: string) => {
-      const scannedAt = new Date().toISOString();
-      const trust = await keeper.current.current();
-      const checked = await verifyTicketCode(code.trim(), trust, scannedAt);
+  // The signature check that answers at once (renderer/lib/ed25519.ts); until it is loaded, or where it cannot run,
+  // WebCrypto's, whose answer waits behind whatever the page has queued.
+  const signatureCheck = useRef<SignatureCheck>(undefined);
+  const [checkLoaded, setCheckLoaded] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void loadSignatureCheck().then((check) => {
+      if (!live) return;
+      signatureCheck.current = check;
+      setCheckLoaded(true);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const show = useCallback(
+    (code: string, checked: TicketCodeVerdict, scannedAt: string) => {
       const scanId = newFactId();
-      const shown = scanner.judge({
-        scanId,
-        code: code.trim(),
-        checked,
-        gate,
-        direction,
-        scannedAt,
-      });
-      // On the screen now, before the scan is recorded (a local write and an upload) and before any other work queued.
-      flushSync(() => {
-        setVerdict(shown);
-        setShown((n) => n + 1);
-        setShownAt(performance.now());
-      });
+      const shown = scanner.judge({ scanId, code, checked, gate, direction, scannedAt });
+      // On the screen now: the verdict alone is rendered, before anything else is done or any other work queued.
+      verdicts.show(shown);
       beep(shown.tone);
+      // The rest of the screen (counts, recent scans) when React has time; the scan is recorded (a local write and an
+      // upload) in a task of its own, so that the frame with the verdict is not held up by it. The book holds the
+      // scan already: the next scan, however soon, is judged with it.
+      startTransition(() => setTick((n) => n + 1));
       const record = shown.record;
       if (record)
-        store.record('TicketScanned', () => record).catch((error: unknown) => setFailure(String(error)));
+        setTimeout(() => {
+          store
+            .record('TicketScanned', () => record, record.scanId)
+            .catch((error: unknown) => setFailure(String(error)));
+        });
     },
-    [gate, direction, store, scanner],
+    [gate, direction, store, scanner, verdicts],
+  );
+  /** Scans waiting for WebCrypto or the trust's fold: a later scan waits behind them, so verdicts keep their order. */
+  const behind = useRef<Promise<void>>(undefined);
+  const scan = useCallback(
+    (text: string) => {
+      const code = text.trim();
+      const scannedAt = new Date().toISOString();
+      const trust = keeper.current.settled();
+      const check = signatureCheck.current;
+      // At once, in the key's own handler: nothing the page has queued comes before the verdict.
+      if (trust && check && !behind.current) {
+        try {
+          show(code, verifyTicketCodeNow(code, trust, scannedAt, check), scannedAt);
+        } catch (error) {
+          setFailure(String(error));
+        }
+        return;
+      }
+      const waiting = (behind.current ?? Promise.resolve())
+        .then(async () => {
+          const held = await keeper.current.current();
+          show(code, await verifyTicketCode(code, held, scannedAt), scannedAt);
+        })
+        .catch((error: unknown) => setFailure(String(error)))
+        .finally(() => {
+          if (behind.current === waiting) behind.current = undefined;
+        });
+      behind.current = waiting;
+    },
+    [show],
   );
 
   // Keys from the whole window: a wedge scanner types into whatever has the focus, or nothing.
@@ -153,19 +200,13 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
       const code = reader.key(event.key, performance.now());
       if (code !== undefined) {
         event.preventDefault();
-        void scan(code);
+        scan(code);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [scan]);
 
-  // The verdict clears by itself; the gate is ready for the next person.
-  useEffect(() => {
-    if (!verdict) return;
-    const timer = setTimeout(() => setVerdict(undefined), verdictMs);
-    return () => clearTimeout(timer);
-  }, [verdict, shownAt]);
   // The annul button's window closes by itself.
   useEffect(() => {
     const timer = setInterval(() => setTick((n) => n + 1), 5000);
@@ -188,7 +229,7 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
       annulledAt,
     }));
     scanner.annul(fact.data);
-    setVerdict(undefined);
+    verdicts.clear();
     setTick((n) => n + 1);
   };
 
@@ -200,7 +241,8 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
       className="stack scanner"
       data-testid="scanner"
       data-signers={signers}
-      data-ready={signers > 0}
+      data-ready={signers > 0 && checkLoaded}
+      data-signature-check={checkLoaded ? (signatureCheck.current ? 'at-once' : 'webcrypto') : 'loading'}
       data-tickets={scanner.held().tickets}
     >
       <div className="row spread">
@@ -255,12 +297,50 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
           </button>
         </div>
       )}
-      <Camera onCode={(code) => void scan(code)} />
-      <ManualEntry onCode={(code) => void scan(code)} />
+      <Camera onCode={scan} />
+      <ManualEntry onCode={scan} />
       <RecentScans book={book} />
-      {verdict && <Verdict verdict={verdict} seq={shown} onClose={() => setVerdict(undefined)} />}
+      <VerdictLayer verdicts={verdicts} />
     </div>
   );
+}
+
+type Shown = { verdict: GateVerdict; seq: number };
+type VerdictChannel = ReturnType<typeof verdictChannel>;
+
+/**
+ * The verdict on the screen, in a store of its own: showing one renders the verdict and nothing else of the screen,
+ * at once (flushSync). `seq` counts the verdicts shown: each is a new one on the screen, even the same as the last.
+ */
+function verdictChannel() {
+  let shown: Shown | undefined;
+  let seq = 0;
+  const listeners = new Set<() => void>();
+  const set = (next: Shown | undefined) => {
+    shown = next;
+    for (const listener of listeners) listener();
+  };
+  return {
+    subscribe: (listener: () => void) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    current: () => shown,
+    show: (verdict: GateVerdict) => flushSync(() => set({ verdict, seq: ++seq })),
+    clear: () => set(undefined),
+  };
+}
+
+function VerdictLayer(props: { verdicts: VerdictChannel }) {
+  const { verdicts } = props;
+  const shown = useSyncExternalStore(verdicts.subscribe, verdicts.current);
+  // The verdict clears by itself; the gate is ready for the next person.
+  useEffect(() => {
+    if (!shown) return;
+    const timer = setTimeout(verdicts.clear, verdictMs);
+    return () => clearTimeout(timer);
+  }, [shown, verdicts]);
+  return shown ? <Verdict verdict={shown.verdict} seq={shown.seq} onClose={verdicts.clear} /> : null;
 }
 
 function Verdict(props: { verdict: GateVerdict; seq: number; onClose: () => void }) {

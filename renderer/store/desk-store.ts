@@ -18,6 +18,7 @@ import { openChangeStream } from './change-stream';
 import type { Connection } from './change-stream';
 import { directUploads } from './direct-upload';
 import { fromRow, loadLog, loadUploaded, logCheckKeeper, openEventDatabase, toRow } from './event-database';
+import type { EventRow } from './event-database';
 import { newFact, newFactId } from './facts';
 import { replicateDatabase } from './replication';
 import type { Replication } from './replication';
@@ -37,8 +38,11 @@ export type DeskStore = {
   device: Device;
   subscribe: (listener: () => void) => () => void;
   getSnapshot: () => DeskSnapshot;
-  /** Writes a fact to the local log; replication takes it to its database when it can. */
-  record: <T extends FactType>(type: T, data: (id: string) => DataOf<T>) => Promise<FactDoc<T>>;
+  /**
+   * Writes a fact to the local log; replication takes it to its database when it can. `id`: the fact's id when it was
+   * made already (newFactId), as a scan judged before it is recorded is held by the gate's book under its scan id.
+   */
+  record: <T extends FactType>(type: T, data: (id: string) => DataOf<T>, id?: string) => Promise<FactDoc<T>>;
   // The logs below grow at their end, in the order the desk came to hold each event, and never hold one twice: a
   // reader that keeps its own state reads on from where it stopped (log-cursor.ts).
   /** The concerts' events this desk holds (what `view` is projected from): read again when `view` changes. */
@@ -60,6 +64,12 @@ const ordersEveryMs = 150;
 /** The longest the orders' reads wait while this desk is selling, and the moment after a sale they wait for. */
 const ordersGiveWayMs = 5_000;
 const ordersAfterSaleMs = 1_000;
+/** How often a gate scanner takes in the store's news (its screen shows its own scans at once, from its book). */
+const gateNewsEveryMs = 100;
+/** How often a gate scanner writes what it recorded to IndexedDB (each commit costs the browser a few ms). */
+const gateWritesEveryMs = 100;
+/** How often a gate scanner's replications push its local writes (its scans are sent directly when they are made). */
+const gatePushEveryMs = 1_000;
 /** How often the rows checked as they arrived are kept as checked (event-database.ts logCheckKeeper). */
 const checkSaveEveryMs = 2_000;
 
@@ -126,21 +136,50 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   const uploaded = new Set<string>();
   const replications = new Map<string, Replication>();
   const listeners = new Set<() => void>();
+  // Each IndexedDB commit costs the browser a few ms of LevelDB work (bench/scan.bench.ts, traced: ~4 ms a commit and
+  // as much again compacting), on the same cores as the screen. A gate writes what it records, and which of its facts
+  // were delivered, at most every gateWritesEveryMs: at a hundred scans a second, one commit for ten scans. A desk
+  // writes at once (what a burst of deliveries brings is still one write).
+  const gate = device.role === 'scanner';
+  const writeSoon = (write: () => void) => {
+    if (gate) setTimeout(write, gateWritesEveryMs);
+    else queueMicrotask(write);
+  };
   // Delivered facts are remembered with one write per burst (a reconnect delivers thousands at once).
   let delivered: { id: string; database: string; at: string }[] = [];
+  const writeDelivered = () => {
+    const rows = delivered;
+    delivered = [];
+    return rows.length > 0 ? collections.uploads.bulkUpsert(rows) : undefined;
+  };
   const direct = directUploads({
     server: device.server,
     authorization: deviceAuthorization(device),
     onDelivered: (id, name) => {
-      if (delivered.length === 0)
-        queueMicrotask(() => {
-          const rows = delivered;
-          delivered = [];
-          void collections.uploads.bulkUpsert(rows);
-        });
+      if (delivered.length === 0) writeSoon(() => void writeDelivered());
       delivered.push({ id, database: name, at: new Date().toISOString() });
     },
   });
+  /** Facts recorded and not written yet (a gate's, for at most gateWritesEveryMs), with who waits for each. */
+  let unwritten: { row: EventRow; written: (error?: Error) => void }[] = [];
+  const writeRecorded = async () => {
+    const batch = unwritten;
+    unwritten = [];
+    if (batch.length === 0) return;
+    const { error } = await collections.events
+      .bulkInsert(batch.map((entry) => entry.row))
+      .catch((e: unknown) => ({
+        error: batch.map((entry) => ({ documentId: entry.row.id, cause: e })),
+      }));
+    const failed = new Map<string, unknown>(error.map((e) => [e.documentId, e]));
+    for (const { row, written } of batch)
+      written(failed.has(row.id) ? new Error(`${row.id} was not written to the local log`) : undefined);
+  };
+  const insert = (row: EventRow) =>
+    new Promise<void>((resolve, reject) => {
+      if (unwritten.length === 0) writeSoon(() => void writeRecorded());
+      unwritten.push({ row, written: (error) => (error ? reject(error) : resolve()) });
+    });
 
   const empty: DeskView = { concerts: [], sales: [], requests: [], undecided: [] };
   const noOrders: OrdersView = { carts: [], orders: [], unanswered: [] };
@@ -186,9 +225,21 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
           letOrdersRead();
         })
       : Promise.resolve();
+  // A gate's scans go to the store at once, directly (direct-upload.ts); what its replications push is what that
+  // missed (it was offline). Each push costs every replication a few IndexedDB reads and writes for what the log gained,
+  // whether it is theirs to push or not: a gate's replications push at most every gatePushEveryMs, many scans at once.
+  let pushTick: Promise<void> | undefined;
+  const gatePush = () =>
+    (pushTick ??= new Promise<void>((resolve) =>
+      setTimeout(() => {
+        pushTick = undefined;
+        resolve();
+      }, gatePushEveryMs),
+    ));
   const replicate = (name: string) => {
     if (!replications.has(name) && !changes.connection().revoked) {
       const giveWay = name === ordersDatabase ? { giveWay: ordersGiveWay } : {};
+      const waitBeforePush = gate ? { waitBeforePush: gatePush } : {};
       replications.set(
         name,
         replicateDatabase({
@@ -200,6 +251,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
           uploaded,
           isStored: (id) => stored.has(id),
           ...giveWay,
+          ...waitBeforePush,
         }),
       );
     }
@@ -272,20 +324,21 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
 
   // A change of the log is what a person waits to see (a sale pending, then confirmed): it refreshes at the next
   // task, which still takes a whole bulk write's events at once. Other news (heartbeats, uploads, reads that found
-  // nothing) waits a frame, so that a burst of it costs one render.
+  // nothing) waits a frame, so that a burst of it costs one render. A gate shows its own scans from its book at once
+  // (scan-screen.tsx): it takes in the store's news at most every `gateNewsEveryMs`, which at a hundred scans a second
+  // is one refresh for ten scans instead of two or three for each (its write, its decision, its upload).
+  const waits = gate ? { log: gateNewsEveryMs, other: gateNewsEveryMs } : { log: 0, other: 16 };
   let scheduled: ReturnType<typeof setTimeout> | undefined;
-  let scheduledSoon = false;
+  let scheduledWait = 0;
   const schedule = (logChange: boolean) => {
-    if (scheduled !== undefined && (scheduledSoon || !logChange)) return;
+    const wait = logChange ? waits.log : waits.other;
+    if (scheduled !== undefined && scheduledWait <= wait) return;
     clearTimeout(scheduled);
-    scheduledSoon = logChange;
-    scheduled = setTimeout(
-      () => {
-        scheduled = undefined;
-        refresh();
-      },
-      logChange ? 0 : 16,
-    );
+    scheduledWait = wait;
+    scheduled = setTimeout(() => {
+      scheduled = undefined;
+      refresh();
+    }, wait);
   };
   /** What the local log itself holds (not only the change stream's news): a read of it need not be stored again. */
   const stored = new Set<string>();
@@ -371,8 +424,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       !deskChanged && !ordersChanged && !ordersDue && scheduled === undefined
         ? Promise.resolve()
         : new Promise<void>((resolve) => showing.push(resolve)),
-    async record(type, data) {
-      const id = newFactId();
+    async record(type, data, id = newFactId()) {
       const fact = newFact(id, type, data(id), device);
       if (type === 'SaleRecorded') lastSaleAt = performance.now();
       // Facts are checked like the authority will check them: a bug here must not reach the log.
@@ -384,7 +436,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       recording.add(id);
       const sent = direct.send(factDatabase(fact), fact);
       try {
-        await collections.events.insert(toRow(parsed.doc));
+        await insert(toRow(parsed.doc));
       } catch (error) {
         if (!(await sent)) throw error;
       } finally {
@@ -395,6 +447,8 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       return fact;
     },
     async close() {
+      // What was recorded is written before the log closes.
+      await Promise.all([writeRecorded(), writeDelivered()]);
       clearTimeout(scheduled);
       clearTimeout(checkSaving);
       check.save();

@@ -28,8 +28,10 @@ export function replicateDatabase(options: {
   isStored?: (id: string) => boolean;
   /** Waited for before each read: lets a replication give way to what a person is waiting for. */
   giveWay?: () => Promise<void>;
+  /** Waited for before each push of local writes: the writes made meanwhile go in the same push. */
+  waitBeforePush?: () => Promise<void>;
 }): Replication {
-  const { collections, database, device, changes, direct, uploaded, giveWay } = options;
+  const { collections, database, device, changes, direct, uploaded, giveWay, waitBeforePush } = options;
   const isStored = options.isStored ?? (() => false);
   const keeps = device.role === 'scanner' ? scannerKeeps(device.deviceId) : () => true;
   const replication = replicateCouchDB<EventRow>({
@@ -46,6 +48,7 @@ export function replicateDatabase(options: {
     pull: { batchSize: 1000 },
     push: {
       batchSize: 1000,
+      ...(waitBeforePush ? { waitBeforePersist: waitBeforePush } : {}),
       // Returning null leaves the document out of this replication's push (and marks it handled for it): what is
       // not this device's fact for this database, and what was delivered directly when it was recorded.
       modifier: async (row) => {

@@ -31,6 +31,8 @@ test('offline scanners accept printed tickets at once; the duplicate, a forgery 
     await scanner.open();
     await scanner.bind(concertId, gate);
     await scanner.expectSigners(2);
+    // Its verdicts are checked at once (libsodium's WebAssembly), not through WebCrypto's round trip.
+    await expect(scanner.page.getByTestId('scanner')).toHaveAttribute('data-signature-check', 'at-once');
   }
 
   // Offline everywhere: the desk sells 2 guaranteed tickets and prints them.
