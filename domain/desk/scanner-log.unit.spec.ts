@@ -89,6 +89,18 @@ function summary(book: ScannerBook, tickets: string[], docs: AnyEventDoc[]) {
   };
 }
 
+/** A confirmed ticket's claim, signed by the authority, valid from an hour before the first scan to two after. */
+const claimOf = (ticketId: string): TicketClaim => ({
+  ticketId,
+  concertId,
+  level: 'Floor',
+  kind: 'confirmed',
+  validFrom: at(-3600),
+  validUntil: at(7200),
+  signer: 'authority:k1',
+  signedAt: at(-7200),
+});
+
 const stepArb = fc.record({
   device: fc.integer({ min: 0, max: 1 }),
   ticket: fc.nat(7),
@@ -126,21 +138,11 @@ describe('the scanner’s book as documents arrive', () => {
     if (!kept || !refunded) throw new Error('no tickets');
     const scanner = scannerLog(device, concertId);
     scanner.add(log.docs);
-    const claim = (ticketId: string): TicketClaim => ({
-      ticketId,
-      concertId,
-      level: 'Floor',
-      kind: 'confirmed',
-      validFrom: at(-3600),
-      validUntil: at(3600),
-      signer: 'authority:k1',
-      signedAt: at(-7200),
-    });
     const judge = (ticketId: string, n: number) =>
       scanner.judge({
         scanId: `01KLOCALSCAN0000000000010${n}`,
         code: 'SD1.body.signature',
-        checked: { ok: true, claim: claim(ticketId) },
+        checked: { ok: true, claim: claimOf(ticketId) },
         gate: 'North',
         direction: 'entry',
         scannedAt: at(n),
@@ -160,16 +162,7 @@ describe('the scanner’s book as documents arrive', () => {
     const ticketId = `sale:${sale._id}:t1`;
     const scanner = scannerLog(device, concertId);
     scanner.add(log.docs);
-    const claim: TicketClaim = {
-      ticketId,
-      concertId,
-      level: 'Floor',
-      kind: 'confirmed',
-      validFrom: at(-3600),
-      validUntil: at(3600),
-      signer: 'authority:k1',
-      signedAt: at(-7200),
-    };
+    const claim = claimOf(ticketId);
     const input = {
       scanId: '01KLOCALSCAN00000000000001',
       code: 'SD1.body.signature',
@@ -220,16 +213,7 @@ describe('the scanner’s book as documents arrive', () => {
     const ticketId = `sale:${sale._id}:t1`;
     const scanner = scannerLog(device, concertId);
     scanner.add(log.docs);
-    const claim: TicketClaim = {
-      ticketId,
-      concertId,
-      level: 'Floor',
-      kind: 'confirmed',
-      validFrom: at(-3600),
-      validUntil: at(3600),
-      signer: 'authority:k1',
-      signedAt: at(-7200),
-    };
+    const claim = claimOf(ticketId);
     const scanId = '01KLOCALSCAN00000000000003';
     scanner.judge({
       scanId,
@@ -306,16 +290,7 @@ describe('the scanner’s book as documents arrive', () => {
         for (const { op, ticket, exit, pick } of ops) {
           const ticketId = tickets[ticket] ?? '';
           if (op === 'judge') {
-            const claim: TicketClaim = {
-              ticketId,
-              concertId,
-              level: 'Floor',
-              kind: 'confirmed',
-              validFrom: at(-3600),
-              validUntil: at(7200),
-              signer: 'authority:k1',
-              signedAt: at(-7200),
-            };
+            const claim = claimOf(ticketId);
             const scanId = nextId();
             const { record } = scanner.judge({
               scanId,
