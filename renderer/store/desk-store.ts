@@ -69,8 +69,8 @@ const ordersAfterSaleMs = 1_000;
 const gateNewsEveryMs = 100;
 /** How often a gate scanner writes what it recorded to IndexedDB (each commit costs the browser a few ms). */
 const gateWritesEveryMs = 100;
-/** How often a gate scanner's replications push its local writes (its scans are sent directly when they are made). */
-const gatePushEveryMs = 1_000;
+/** How often a gate scanner sends again what it recorded and is not known to be delivered (it pushes nothing). */
+const gateResendEveryMs = 5_000;
 /** How often the rows checked as they arrived are kept as checked (event-database.ts logCheckKeeper). */
 const checkSaveEveryMs = 2_000;
 
@@ -95,11 +95,17 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   let deskNews: AnyEventDoc[] = [];
   let deskChanged = true;
   let ordersChanged = true;
+  /** This device's facts not known to be delivered to the store. */
+  const undelivered = new Map<string, FactDoc>();
+  /** Facts of this device known to be delivered (also in an earlier session of the app). */
+  const uploaded = new Set<string>();
   const hold = (doc: AnyEventDoc) => {
     // The log is immutable: a document held already (a local write comes back from the collection) changes nothing.
     if (docs.has(doc._id)) return;
     docs.set(doc._id, doc);
     allDocs.push(doc);
+    if (isFact(doc) && doc.meta.deviceId === device.deviceId && !uploaded.has(doc._id))
+      undelivered.set(doc._id, doc);
     const forDesk = isConcertFact(doc) || isStreamDecision(doc);
     if (forDesk || doc.type === 'FactQuarantined') {
       deskDocs.push(doc);
@@ -137,7 +143,6 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       }
     },
   });
-  const uploaded = new Set<string>();
   const replications = new Map<string, Replication>();
   const listeners = new Set<() => void>();
   // Each IndexedDB commit costs the browser a few ms of LevelDB work (bench/scan.bench.ts, traced: ~4 ms a commit and
@@ -241,21 +246,9 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
           letOrdersRead();
         })
       : Promise.resolve();
-  // A gate's scans go to the store at once, directly (direct-upload.ts); what its replications push is what that
-  // missed (it was offline). Each push costs every replication a few IndexedDB reads and writes for what the log gained,
-  // whether it is theirs to push or not: a gate's replications push at most every gatePushEveryMs, many scans at once.
-  let pushTick: Promise<void> | undefined;
-  const gatePush = () =>
-    (pushTick ??= new Promise<void>((resolve) =>
-      setTimeout(() => {
-        pushTick = undefined;
-        resolve();
-      }, gatePushEveryMs),
-    ));
   const replicate = (name: string) => {
     if (!replications.has(name) && !changes.connection().revoked) {
       const giveWay = name === ordersDatabase ? { giveWay: ordersGiveWay } : {};
-      const waitBeforePush = gate ? { waitBeforePush: gatePush } : {};
       replications.set(
         name,
         replicateDatabase({
@@ -267,7 +260,8 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
           uploaded,
           isStored: (id) => stored.has(id),
           ...giveWay,
-          ...waitBeforePush,
+          // A gate delivers its facts itself: its replications only pull (replication.ts `push`).
+          push: !gate,
         }),
       );
     }
@@ -383,6 +377,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     }),
     collections.uploads.$.subscribe((event) => {
       uploaded.add(event.documentData.id);
+      undelivered.delete(event.documentData.id);
       schedule(false);
     }),
   ];
@@ -399,7 +394,10 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   }
   step('store-hold', started);
   started = performance.now();
-  for (const id of await uploadedIds) uploaded.add(id);
+  for (const id of await uploadedIds) {
+    uploaded.add(id);
+    undelivered.delete(id);
+  }
   step('store-uploads', started);
   const stopListening = changes.onConnection(() => {
     // A revoked device's credentials no longer work: its replications stop instead of retrying forever.
@@ -409,19 +407,28 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   });
   // Back online: this device's undelivered facts go to their databases at once, a thousand per write, and every
   // replication reads and writes at once instead of at its next retry (its push leaves out what was sent here).
-  const online = () => {
-    const undelivered = new Map<string, AnyEventDoc[]>();
-    for (const doc of docs.values()) {
-      if (!isFact(doc) || doc.meta.deviceId !== device.deviceId || uploaded.has(doc._id)) continue;
+  const sendUndelivered = () => {
+    const byDatabase = new Map<string, FactDoc[]>();
+    for (const doc of undelivered.values()) {
       const name = factDatabase(doc);
-      const facts = undelivered.get(name) ?? [];
-      undelivered.set(name, facts);
+      const facts = byDatabase.get(name) ?? [];
+      byDatabase.set(name, facts);
       facts.push(doc);
     }
-    for (const [name, facts] of undelivered) void direct.sendAll(name, facts);
+    for (const [name, facts] of byDatabase) void direct.sendAll(name, facts);
+  };
+  const online = () => {
+    sendUndelivered();
     for (const replication of replications.values()) replication.reSync();
   };
   window.addEventListener('online', online);
+  // A gate pushes nothing: what a direct send missed while the store was reachable (a refusal, a dropped request) is
+  // sent again here (a send still under way is not repeated: direct-upload.ts).
+  const resend = gate
+    ? setInterval(() => {
+        if (undelivered.size > 0 && changes.connection().online) sendUndelivered();
+      }, gateResendEveryMs)
+    : undefined;
   started = performance.now();
   refresh();
   step('first-view', started);
@@ -474,6 +481,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       clearTimeout(ordersLater);
       clearTimeout(wayTimer);
       window.removeEventListener('online', online);
+      clearInterval(resend);
       stopListening();
       for (const subscription of subscriptions) subscription.unsubscribe();
       await Promise.all([...replications.values()].map((replication) => replication.cancel()));

@@ -28,10 +28,15 @@ export function replicateDatabase(options: {
   isStored?: (id: string) => boolean;
   /** Waited for before each read: lets a replication give way to what a person is waiting for. */
   giveWay?: () => Promise<void>;
-  /** Waited for before each push of local writes: the writes made meanwhile go in the same push. */
-  waitBeforePush?: () => Promise<void>;
+  /**
+   * false: this replication only pulls; the device delivers its facts itself (direct-upload.ts). RxDB holds back what a
+   * pull brings while its upstream handles local writes, and a gate scanning online writes all the time: with a push
+   * (which waits for each scan's direct upload) its pull stood still for as long as it scanned (bench/scan.bench.ts,
+   * 2,000 scans: not one decision stored). Without one, the upstream only notes each write as handled.
+   */
+  push?: boolean;
 }): Replication {
-  const { collections, database, device, changes, direct, uploaded, giveWay, waitBeforePush } = options;
+  const { collections, database, device, changes, direct, uploaded, giveWay } = options;
   const isStored = options.isStored ?? (() => false);
   const keeps = device.role === 'scanner' ? scannerKeeps(device.deviceId) : () => true;
   const replication = replicateCouchDB<EventRow>({
@@ -46,22 +51,27 @@ export function replicateDatabase(options: {
     // back from a long offline spell uploads 2,000 facts in two pushes, not ten (bench/reconnect.bench.ts, paired
     // runs: settled in 6.1 and 7.3 s instead of 8.4 and 8.6 s). A fact is about 600 bytes: 1,000 are a small request.
     pull: { batchSize: 1000 },
-    push: {
-      batchSize: 1000,
-      ...(waitBeforePush ? { waitBeforePersist: waitBeforePush } : {}),
-      // Returning null leaves the document out of this replication's push (and marks it handled for it): what is
-      // not this device's fact for this database, and what was delivered directly when it was recorded.
-      modifier: async (row) => {
-        const doc = fromRow(row);
-        const ours =
-          doc && isFact(doc) && doc.meta.deviceId === device.deviceId && factDatabase(doc) === database;
-        if (!ours || uploaded.has(row.id) || (await direct.delivered(row.id))) return null;
-        return row;
-      },
-    },
+    ...(options.push === false
+      ? {}
+      : {
+          push: {
+            batchSize: 1000,
+            // Returning null leaves the document out of this replication's push (and marks it handled for it): what
+            // is not this device's fact for this database, and what was delivered directly when it was recorded.
+            modifier: async (row: EventRow) => {
+              const doc = fromRow(row);
+              const ours =
+                doc && isFact(doc) && doc.meta.deviceId === device.deviceId && factDatabase(doc) === database;
+              if (!ours || uploaded.has(row.id) || (await direct.delivered(row.id))) return null;
+              return row;
+            },
+          },
+        }),
   });
   // A push sends up to a batch of facts at once and reports them one by one: remember them with one write per
   // push, not one per fact (after a long offline spell that is thousands of writes competing with the sync).
+  // Without a push RxDB still runs its upstream, and reports every local write as sent: nothing here was.
+  if (options.push === false) return replication;
   let sent: UploadRow[] = [];
   replication.sent$.subscribe((row) => {
     if (sent.length === 0)
