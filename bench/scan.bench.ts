@@ -48,6 +48,8 @@ const warmup = Math.min(200, scans);
 /** The same number of scans again with the scanner offline (a gate's usual case): nothing but the page is busy. */
 const offlineScans = scans;
 const coldStarts = 3;
+/** The last entries scanned again after the cold starts: each must be refused as used. */
+const restartChecks = 300;
 /** The pause after each verdict before the next scan (a busy lane scans a ticket a second; this is far busier). */
 const pauseMs = Number(process.env.BENCH_SCAN_PAUSE_MS ?? 10);
 const targets = { p99_ms: 5, cold_start_s: 3 };
@@ -156,6 +158,19 @@ export async function benchScan(): Promise<Record<string, unknown>> {
     const profile = process.env.BENCH_SCAN_PROFILE;
     const profileOffline = Boolean(process.env.BENCH_SCAN_PROFILE_OFFLINE);
     const profiler = profile && !profileOffline ? await startProfile(page) : undefined;
+    // BENCH_SCAN_TRACE=<file>: a Chromium trace of the online scans (BENCH_SCAN_TRACE_OFFLINE=1: the offline ones), the
+    // slow verdicts marked (performance.measure 'slow-scan'): what the page's thread did meanwhile.
+    const trace = process.env.BENCH_SCAN_TRACE;
+    const traceOffline = Boolean(process.env.BENCH_SCAN_TRACE_OFFLINE);
+    const traceCategories = [
+      'toplevel',
+      'blink.user_timing',
+      'devtools.timeline',
+      'v8',
+      'disabled-by-default-v8.gc',
+    ];
+    if (trace && !traceOffline)
+      await browser.startTracing(page, { path: trace, categories: traceCategories });
     const machine = cpuMeter();
     const loadBefore = loadavg()[0] ?? NaN;
     const wrong: string[] = [];
@@ -164,7 +179,7 @@ export async function benchScan(): Promise<Record<string, unknown>> {
       for (let i = from; i < to; i += chunk) {
         const batch = planned.slice(i, Math.min(i + chunk, to));
         const results = await within(
-          page.evaluate(wedgeScans, { batch, pauseMs }),
+          page.evaluate(wedgeScans, { batch, pauseMs, mark: Boolean(trace) }),
           120_000,
           `scans ${i} to ${i + batch.length}`,
         );
@@ -178,17 +193,22 @@ export async function benchScan(): Promise<Record<string, unknown>> {
       return times;
     };
     const measured = await scanAll(0, warmup + scans);
+    // How much of the authority's answers the gate's pull stored meanwhile (its local log, read bare).
+    const storedOnline = await page.evaluate(gateDecisionsStored);
     const load = machine();
     const loadAfter = loadavg()[0] ?? NaN;
     if (profiler) await profiler.stop(profile ?? '');
+    if (trace && !traceOffline) await browser.stopTracing();
     // Offline: the scans are recorded in IndexedDB only (they wait there for the network).
     await page.context().setOffline(true);
     await wait(2_000);
     const offlineMachine = cpuMeter();
     const offlineProfiler = profile && profileOffline ? await startProfile(page) : undefined;
+    if (trace && traceOffline) await browser.startTracing(page, { path: trace, categories: traceCategories });
     const offline = await scanAll(warmup + scans, planned.length);
     const offlineLoad = offlineMachine();
     if (offlineProfiler) await offlineProfiler.stop(profile ?? '');
+    if (trace && traceOffline) await browser.stopTracing();
     await page.context().setOffline(false);
     if (wrong.length > 0) throw new Error(`wrong verdicts: ${wrong.join('; ')}`);
 
@@ -248,6 +268,32 @@ export async function benchScan(): Promise<Record<string, unknown>> {
       });
       if (!Number.isFinite(marks.ready ?? NaN)) throw new Error('no ready mark after a cold start');
     }
+
+    // Restarted three times, then offline: the gate still knows every ticket it let in, the last ones above all (shown
+    // before their local write: a restart once lost the last ~140 of them, renderer/store/write-journal.ts).
+    await page.context().setOffline(true);
+    // The first two cold starts' scans too: each page was left at once after its verdict.
+    const lastEntered = [
+      ...planned
+        .slice(0, warmup + scans)
+        .filter((s) => s.expected === 'valid')
+        .slice(-restartChecks),
+      ...coldCodes.slice(0, -1).map((code) => ({ code, expected: 'valid' })),
+    ];
+    const again = await within(
+      page.evaluate(wedgeScans, {
+        batch: lastEntered.map((s) => ({ code: s.code, expected: 'already_used' })),
+        pauseMs,
+      }),
+      120_000,
+      'the scans after the restarts',
+    );
+    await page.context().setOffline(false);
+    const forgotten = again.filter(([, verdict]) => verdict !== 'already_used').length;
+    if (forgotten > 0)
+      throw new Error(
+        `after the restarts the gate let in again ${forgotten} of its last ${again.length} entries`,
+      );
 
     const median = <T>(values: T[], of: (v: T) => number) => percentile(values.map(of), 50);
 
@@ -314,7 +360,17 @@ export async function benchScan(): Promise<Record<string, unknown>> {
         replicated_to_scanner_s: round(replicateS),
         replication_told_online: nudges,
       },
+      pull_while_scanning: {
+        what: 'gate decisions (entries, exits, refusals) in the scanner’s IndexedDB right after the online scans',
+        stored: storedOnline,
+        scans: warmup + scans,
+      },
       warmup_scans: warmup,
+      after_restarts: {
+        what: 'the last entries of the online scans, scanned again offline after the cold starts: refused as used',
+        scans: again.length,
+        let_in_again: forgotten,
+      },
       machine: { ...load, loadavg_1m_before: round(loadBefore, 2), loadavg_1m_after: round(loadAfter, 2) },
     };
     writeResult('scan', result);
@@ -364,7 +420,11 @@ async function scannerReady(page: Page, timeoutMs: number): Promise<number> {
  * Runs in the page: each code as a wedge burst (its characters, then Enter, as key events on the window), and the time
  * from the Enter to the verdict the screen shows. Returns [ms, verdict] per code.
  */
-async function wedgeScans(input: { batch: Scan[]; pauseMs: number }): Promise<[number, string | null][]> {
+async function wedgeScans(input: {
+  batch: Scan[];
+  pauseMs: number;
+  mark?: boolean;
+}): Promise<[number, string | null][]> {
   const results: [number, string | null][] = [];
   const holder = window as unknown as { __lastSeq?: number };
   const seqOf = (element: Element | null) => Number(element?.getAttribute('data-seq') ?? NaN);
@@ -397,6 +457,7 @@ async function wedgeScans(input: { batch: Scan[]; pauseMs: number }): Promise<[n
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
     const [at, verdict] = await shown;
     results.push([at - enterAt, verdict]);
+    if (input.mark && at - enterAt > 4) performance.measure('slow-scan', { start: enterAt, end: at });
     if (input.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, input.pauseMs));
   }
   return results;
@@ -457,6 +518,35 @@ async function bareIndexedDbRead(): Promise<{ ms: number; rows: number }> {
   }
   database.close();
   return { ms: performance.now() - start, rows };
+}
+
+/** Runs in the page: how many gate decisions the scanner's event store holds (every row read bare). */
+async function gateDecisionsStored(): Promise<number> {
+  const databases = await indexedDB.databases();
+  const name = databases
+    .map((d) => d.name ?? '')
+    .find((n) => n.includes('stagedoor-desk') && n.endsWith('events'));
+  if (!name) throw new Error('no event store');
+  const database = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(new Error(String(request.error)));
+  });
+  const gateDecisions = new Set(['TicketEntered', 'TicketExited', 'TicketScanRefused']);
+  let count = 0;
+  for (const store of Array.from(database.objectStoreNames)) {
+    const rows = await new Promise<unknown[]>((resolve, reject) => {
+      const request = database.transaction(store, 'readonly').objectStore(store).getAll();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(new Error(String(request.error)));
+    });
+    for (const row of rows) {
+      const type = (row as { type?: unknown }).type;
+      if (typeof type === 'string' && gateDecisions.has(type)) count += 1;
+    }
+  }
+  database.close();
+  return count;
 }
 
 /** Before the app: notes (page clock, from navigation start) when the scanner shows, is ready, and shows a verdict. */
