@@ -68,10 +68,10 @@ export function replicateDatabase(options: {
           },
         }),
   });
-  // A push sends up to a batch of facts at once and reports them one by one: remember them with one write per
-  // push, not one per fact (after a long offline spell that is thousands of writes competing with the sync).
   // Without a push RxDB still runs its upstream, and reports every local write as sent: nothing here was.
   if (options.push === false) return replication;
+  // A push sends up to a batch of facts at once and reports them one by one: remember them with one write per
+  // push, not one per fact (after a long offline spell that is thousands of writes competing with the sync).
   let sent: UploadRow[] = [];
   replication.sent$.subscribe((row) => {
     if (sent.length === 0)
