@@ -69,6 +69,10 @@ const ordersAfterSaleMs = 1_000;
 const gateNewsEveryMs = 100;
 /** How often a gate scanner writes what it recorded to IndexedDB (each commit costs the browser a few ms). */
 const gateWritesEveryMs = 100;
+/** How often a gate scanner sends its scans to the store, together (direct-upload.ts `gatherMs`). */
+const gateSendsEveryMs = 250;
+/** How often a gate scanner reads its databases' news once caught up (replication.ts `readEveryMs`). */
+const gateReadsEveryMs = 1_000;
 /** How often a gate scanner sends again what it recorded and is not known to be delivered (it pushes nothing). */
 const gateResendEveryMs = 5_000;
 /** How often the rows checked as they arrived are kept as checked (event-database.ts logCheckKeeper). */
@@ -164,6 +168,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   const direct = directUploads({
     server: device.server,
     authorization: deviceAuthorization(device),
+    ...(gate ? { gatherMs: gateSendsEveryMs } : {}),
     onDelivered: (id, name) => {
       if (delivered.length === 0) writeSoon(() => void writeDelivered());
       delivered.push({ id, database: name, at: new Date().toISOString() });
@@ -262,6 +267,8 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
           ...giveWay,
           // A gate delivers its facts itself: its replications only pull (replication.ts `push`).
           push: !gate,
+          // Its screen shows what the change stream brings at once; what its pull stores can wait a second.
+          ...(gate ? { readEveryMs: gateReadsEveryMs } : {}),
         }),
       );
     }

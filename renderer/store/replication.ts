@@ -35,6 +35,12 @@ export function replicateDatabase(options: {
    * 2,000 scans: not one decision stored). Without one, the upstream only notes each write as handled.
    */
   push?: boolean;
+  /**
+   * A replication that has caught up reads at most this often (a read that filled its batch is followed at once). A
+   * gate scanning online hears of a decision for each scan: a read for each kept the page, the browser and the store
+   * busy with what the change stream had already shown it (bench/scan.bench.ts).
+   */
+  readEveryMs?: number;
 }): Replication {
   const { collections, database, device, changes, direct, uploaded, giveWay } = options;
   const isStored = options.isStored ?? (() => false);
@@ -46,7 +52,10 @@ export function replicateDatabase(options: {
     url: `${device.server}/couch/${database}/`,
     live: true,
     retryTime: 2_000,
-    fetch: changeAwareFetch(database, changes, deviceAuthorization(device), isStored, keeps, giveWay),
+    fetch: changeAwareFetch(database, changes, deviceAuthorization(device), isStored, keeps, {
+      giveWay,
+      readEveryMs: options.readEveryMs ?? 0,
+    }),
     // Large batches: each push costs RxDB a conflict check (_all_docs) and its bookkeeping besides the write, so a desk
     // back from a long offline spell uploads 2,000 facts in two pushes, not ten (bench/reconnect.bench.ts, paired
     // runs: settled in 6.1 and 7.3 s instead of 8.4 and 8.6 s). A fact is about 600 bytes: 1,000 are a small request.
@@ -96,8 +105,12 @@ function changeAwareFetch(
   authorization: string,
   isStored: (id: string) => boolean,
   keeps: (doc: unknown) => boolean,
-  giveWay: () => Promise<void> = () => Promise.resolve(),
+  pace: { giveWay?: (() => Promise<void>) | undefined; readEveryMs: number },
 ): typeof fetch {
+  const giveWay = pace.giveWay ?? (() => Promise.resolve());
+  /** When the last read ended, and whether it left more to read. */
+  let readAt = -Infinity;
+  let behind = false;
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input), location.href);
     const isChanges = url.pathname.endsWith('/_changes');
@@ -114,11 +127,15 @@ function changeAwareFetch(
     };
     if (!isChanges) return refused(await fetch(url, { ...init, headers }));
     await giveWay();
+    const paced = behind ? 0 : readAt + pace.readEveryMs - performance.now();
+    if (paced > 0) await new Promise((resolve) => setTimeout(resolve, paced));
     const limit = Number(url.searchParams.get('limit') ?? Infinity);
     const read = await readNews(url, { ...init, headers }, limit, isStored);
     // The concert's database is not made yet (the authority makes it): nothing to read so far.
     if (read === 'missing') return json({ results: [], last_seq: 0 });
     if (read instanceof Response) return refused(read);
+    readAt = performance.now();
+    behind = read.full;
     if (read.full) changes.markChanged(database);
     else changes.caughtUp(database);
     // What this device does not keep is left out (the last row always goes: RxDB keeps no checkpoint for a read that
