@@ -39,6 +39,8 @@ const timeFormat = new Intl.DateTimeFormat(locale, { timeStyle: 'medium' });
 const clock = (iso: string) => timeFormat.format(new Date(iso));
 /** How long a verdict fills the screen before the gate is ready again (a new scan replaces it at once). */
 const verdictMs = 3000;
+/** How soon the counts and the recent scans follow a verdict (one render for the scans of that moment). */
+const restEveryMs = 100;
 
 export function ScanScreen() {
   const [binding, setBinding] = useState<ScannerBinding | undefined>(loadBinding);
@@ -140,6 +142,24 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
     };
   }, []);
 
+  // The counts and the recent scans are rendered at once, then at most every restEveryMs: at a busy gate one render
+  // for several scans, not one for each (each render and its frame take the page's thread and the browser's from the
+  // verdicts).
+  const restLater = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const restAt = useRef(-Infinity);
+  const refreshRest = useCallback(() => {
+    if (restLater.current !== undefined) return;
+    const render = () => {
+      restLater.current = undefined;
+      restAt.current = performance.now();
+      startTransition(() => setTick((n) => n + 1));
+    };
+    const wait = restAt.current + restEveryMs - performance.now();
+    if (wait > 0) restLater.current = setTimeout(render, wait);
+    else render();
+  }, []);
+  useEffect(() => () => clearTimeout(restLater.current), []);
+
   const show = useCallback(
     (code: string, checked: TicketCodeVerdict, scannedAt: string) => {
       const scanId = newFactId();
@@ -147,10 +167,10 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
       // On the screen now: the verdict alone is rendered, before anything else is done or any other work queued.
       verdicts.show(shown);
       beep(shown.tone);
-      // The rest of the screen (counts, recent scans) when React has time; the scan is recorded (a local write and an
-      // upload) in a task of its own, so that the frame with the verdict is not held up by it. The book holds the
-      // scan already: the next scan, however soon, is judged with it.
-      startTransition(() => setTick((n) => n + 1));
+      // The rest of the screen (counts, recent scans) follows within restEveryMs; the scan is recorded (a local write
+      // and an upload) in a task of its own, so that the frame with the verdict is not held up by it. The book holds
+      // the scan already: the next scan, however soon, is judged with it.
+      refreshRest();
       const record = shown.record;
       if (record)
         setTimeout(() => {
@@ -159,7 +179,7 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
             .catch((error: unknown) => setFailure(String(error)));
         });
     },
-    [gate, direction, store, scanner, verdicts],
+    [gate, direction, store, scanner, verdicts, refreshRest],
   );
   /** Scans waiting for WebCrypto or the trust's fold: a later scan waits behind them, so verdicts keep their order. */
   const behind = useRef<Promise<void>>(undefined);
@@ -220,6 +240,9 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
     if (!last) return;
     const { scanId, ticketId } = last;
     const annulledAt = new Date().toISOString();
+    // The button names the scan it annuls; a later scan may be judged already and not on the screen yet: the screen
+    // is brought up to date instead of recording an annulment the book and the authority would refuse.
+    if (!annullable(book, scanId, annulledAt, annulWindowMs)) return setTick((n) => n + 1);
     const fact = await store.record('TicketScanAnnulled', (annulId) => ({
       annulId,
       scanId,
