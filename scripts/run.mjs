@@ -68,6 +68,7 @@ const commands = {
   },
   bench() {
     ensureDependencies();
+    ensureChromium(); // the desk and scanner benchmarks drive it
     run(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...process.argv.slice(3)]);
   },
 };
