@@ -39,7 +39,7 @@ const timeFormat = new Intl.DateTimeFormat(locale, { timeStyle: 'medium' });
 const clock = (iso: string) => timeFormat.format(new Date(iso));
 /** How long a verdict fills the screen before the gate is ready again (a new scan replaces it at once). */
 const verdictMs = 3000;
-/** How soon the counts and the recent scans follow a verdict (one render for the scans of that moment). */
+/** The least time between two renders of the counts and the recent scans (after a quiet moment: at once). */
 const restEveryMs = 100;
 
 export function ScanScreen() {
@@ -167,9 +167,9 @@ function Gate(props: { binding: ScannerBinding; onBind: (binding: ScannerBinding
       // On the screen now: the verdict alone is rendered, before anything else is done or any other work queued.
       verdicts.show(shown);
       beep(shown.tone);
-      // The rest of the screen (counts, recent scans) follows within restEveryMs; the scan is recorded (a local write
-      // and an upload) in a task of its own, so that the frame with the verdict is not held up by it. The book holds
-      // the scan already: the next scan, however soon, is judged with it.
+      // The rest of the screen (counts, recent scans) follows at once or within restEveryMs; the scan is recorded (a
+      // local write and an upload) in a task of its own, so that the frame with the verdict is not held up by it. The
+      // book holds the scan already: the next scan, however soon, is judged with it.
       refreshRest();
       const record = shown.record;
       if (record)

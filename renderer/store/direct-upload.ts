@@ -8,8 +8,8 @@
 export type DirectUploads = {
   /**
    * Sends the fact now (after `gatherMs`, when set), or with the next write when one of its database is under way;
-   * resolves true when the store holds it. Called before the fact's local write starts, so the replication, which sees that write, always finds it
-   * here. Never rejects.
+   * resolves true when the store holds it. Called before the fact's local write starts, so the replication, which
+   * sees that write, always finds it here. Never rejects.
    */
   send: (database: string, doc: { _id: string }) => Promise<boolean>;
   /**
