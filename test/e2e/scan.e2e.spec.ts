@@ -109,3 +109,39 @@ test('offline scanners accept printed tickets at once; the duplicate, a forgery 
     )
     .toBe('voided');
 });
+
+test('an online gate whose upload of a scan failed sends it again by itself, and the authority counts the entry', async ({
+  openDesk,
+}) => {
+  test.setTimeout(120_000);
+  const office = await openDesk('Office', { device: 'manager' });
+  const desk = await openDesk('Desk R');
+  const artist = `Resend Band ${Date.now()}`;
+  const printing = await deskReadyToPrint(office, desk, { artist, startsAt: inTwoHours(), level, seats: 1 });
+  const concertId = await desk.concertId(artist);
+  await desk.sell({ concert: artist, level, quantity: 1, promise: 'guaranteed' });
+  await desk.expectLatestSale('confirmed', { timeout: 20_000 });
+  const { pdf } = await printing.print();
+  const ticket = pdf.pages[0]?.codes[0];
+  if (!ticket) throw new Error('the PDF has no code');
+
+  const gate = new ScannerPage((await openDesk('Gate East', { device: 'scanner' })).page);
+  await gate.open();
+  await gate.bind(concertId, 'East');
+  await gate.expectSigners(2);
+  // The gate stays online, but its uploads fail (a store that drops requests). A gate pushes nothing through its
+  // replication: without its own resend, the scan would wait for the next time the network came back.
+  let dropped = 0;
+  const uploads = /\/_bulk_docs$/;
+  await gate.page.route(uploads, async (route) => {
+    dropped += 1;
+    await route.abort('connectionreset');
+  });
+  await expect(await gate.scan(ticket)).toHaveAttribute('data-tone', 'green');
+  const recent = gate.page.getByTestId('recent-scan').first();
+  await expect.poll(() => dropped, { timeout: 10_000 }).toBeGreaterThan(0);
+  await expect(recent).toHaveAttribute('data-status', 'pending');
+  await gate.page.unroute(uploads);
+  // Sent again within seconds, decided by the authority, and the decision is back at the gate.
+  await expect(recent).toHaveAttribute('data-status', 'entered', { timeout: 20_000 });
+});
