@@ -27,6 +27,21 @@ const stepArb = fc.record({
   decided: fc.boolean(),
 });
 
+const scanAt = (log: ConcertLogBuilder, deviceId: string) =>
+  log.fact(
+    'TicketScanned',
+    (scanId) => ({
+      scanId,
+      ticketId: `ticket-${scanId}`,
+      concertId,
+      gate: 'North',
+      direction: 'entry' as const,
+      scannedAt: log.now,
+      verdict: 'valid' as const,
+    }),
+    { deviceId },
+  );
+
 function deskLogDocs(steps: Step[], rivalAt: number | null, lapse: boolean, hold: boolean) {
   const log = new ConcertLogBuilder(concertId, [
     { name: 'Floor', capacity: 12 },
@@ -77,19 +92,7 @@ function deskLogDocs(steps: Step[], rivalAt: number | null, lapse: boolean, hold
         break;
       }
       case 'scan': {
-        const scan = log.fact(
-          'TicketScanned',
-          (scanId) => ({
-            scanId,
-            ticketId: `ticket-${scanId}`,
-            concertId,
-            gate: 'North',
-            direction: 'entry' as const,
-            scannedAt: log.now,
-            verdict: 'valid' as const,
-          }),
-          { deviceId },
-        );
+        const scan = scanAt(log, deviceId);
         if (step.decided) log.decide(scan);
         break;
       }
@@ -99,19 +102,21 @@ function deskLogDocs(steps: Step[], rivalAt: number | null, lapse: boolean, hold
         break;
       }
       case 'quarantine': {
-        const sale = log.sale(deviceId, 'Balcony', step.quantity, 'pool');
+        // A sale or, as often, a scan: a gate's facts are kept apart from the others (desk-log.ts).
+        const fact =
+          step.quantity > 2 ? scanAt(log, deviceId) : log.sale(deviceId, 'Balcony', step.quantity, 'pool');
         extra.push({
-          _id: `quarantine:${sale._id}`,
+          _id: `quarantine:${fact._id}`,
           type: 'FactQuarantined',
           v: 1,
           stream: 'quarantine',
           data: {
-            docId: sale._id,
+            docId: fact._id,
             database: 'concert',
-            reason: 'The sale names no price.',
-            docType: 'SaleRecorded',
+            reason: 'The fact is not one the catalogue knows.',
+            docType: fact.type,
           },
-          meta: { ...sale.meta, deviceId: 'authority', userId: 'authority', causationId: sale._id },
+          meta: { ...fact.meta, deviceId: 'authority', userId: 'authority', causationId: fact._id },
         });
         break;
       }

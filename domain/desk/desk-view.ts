@@ -311,12 +311,17 @@ export function projectDesk(docs: Iterable<AnyEventDoc>, deviceId: string): Desk
   return deskViewOf(folds, quarantined, facts, deviceId);
 }
 
-/** The view of the streams folded, the quarantined facts (id → reason) and the facts it reads. */
+/**
+ * The view of the streams folded, the quarantined facts (id → reason) and the facts it reads. `gateUndecided`: the ids
+ * of this device's gate facts with no outcome yet, when the caller keeps them as they change (desk-log.ts: a gate's
+ * scans are tens of thousands); without it they are looked up here.
+ */
 export function deskViewOf(
   folds: ReadonlyMap<string, StreamFold>,
   quarantined: ReadonlyMap<string, string>,
   facts: ViewFacts,
   deviceId: string,
+  gateUndecided?: Iterable<string>,
 ): DeskView {
   const states = new Map<string, Known>();
   const lapses: LapseView[] = [];
@@ -426,10 +431,11 @@ export function deskViewOf(
       Date.parse(b.expiredAt) - Date.parse(a.expiredAt) || a.reservationId.localeCompare(b.reservationId),
   );
   // Every fact of this device the authority has not answered (its prints ask for nothing), newest first.
-  const undecided = [...own, ...facts.ownGate.values()]
-    .filter((fact) => !outcomeOf(fact))
-    .sort(byIdDescending)
-    .map((fact) => fact._id);
+  const undecided = [
+    ...own.filter((fact) => !outcomeOf(fact)).map((fact) => fact._id),
+    ...(gateUndecided ??
+      [...facts.ownGate.values()].filter((fact) => !outcomeOf(fact)).map((fact) => fact._id)),
+  ].sort(descending);
 
   return {
     concerts,
@@ -530,6 +536,7 @@ const levelKey = (concertId: string, level: string) => `${concertId}\u0000${leve
 
 const byIdDescending = (a: { _id: string }, b: { _id: string }) =>
   a._id < b._id ? 1 : a._id > b._id ? -1 : 0;
+const descending = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
 
 function concertFromState({ state, decidedAt, allotments }: Known): ConcertView {
   const { details } = state;
