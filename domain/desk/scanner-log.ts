@@ -70,6 +70,8 @@ export function scannerLog(
   const ownAnnulled = new Set<string>();
   /** This device's scans, newest first, with their ids (a held fact's id, or a local scan's scan id). */
   const ownKeys: string[] = [];
+  /** Where each of this device's scans is listed: its key in `ownKeys`, by scan id. */
+  const ownKeyOf = new Map<string, string>();
   const book = emptyScannerBook(concertId, deviceId);
 
   /** Where `key` goes in the newest-first list. */
@@ -87,12 +89,14 @@ export function scannerLog(
     const at = slot(key);
     ownKeys.splice(at, 0, key);
     book.own.splice(at, 0, scan);
+    ownKeyOf.set(scan.scanId, key);
   };
   const dropOwn = (key: string) => {
     const at = slot(key);
     if (ownKeys[at] !== key) return;
+    const [scan] = book.own.splice(at, 1);
     ownKeys.splice(at, 1);
-    book.own.splice(at, 1);
+    if (scan && ownKeyOf.get(scan.scanId) === key) ownKeyOf.delete(scan.scanId);
   };
   const statusAt = (at: number) => {
     const key = ownKeys[at];
@@ -134,9 +138,10 @@ export function scannerLog(
     for (const fact of undecided) applyToGate(book, decideGateFact(fact, book.gate, now));
     top = undecided.at(-1)?._id ?? '';
     reordered = false;
-    for (let at = 0; at < book.own.length; at++) {
-      const scan = book.own[at];
-      if (scan && ownAnnulled.has(scan.scanId)) statusAt(at);
+    // Only an annulled scan's status reads the layer (a gate lists tens of thousands of scans, few of them annulled).
+    for (const scanId of ownAnnulled) {
+      const key = ownKeyOf.get(scanId);
+      if (key !== undefined) refreshStatus(key);
     }
   };
 
