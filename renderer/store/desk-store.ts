@@ -69,6 +69,11 @@ const ordersAfterSaleMs = 1_000;
 const gateNewsEveryMs = 100;
 /** How often a gate scanner writes what it recorded to IndexedDB (each commit costs the browser a few ms). */
 const gateWritesEveryMs = 100;
+/**
+ * How often a gate scanner writes down which of its facts were delivered. That record only spares a restart sending
+ * them again, and a fact sent again is answered as delivered: a second's worth of it lost costs nothing.
+ */
+const gateDeliveredEveryMs = 1_000;
 /** How often a gate scanner sends its scans to the store, together (direct-upload.ts `gatherMs`). */
 const gateSendsEveryMs = 250;
 /** How often a gate scanner reads its databases' news once caught up (replication.ts `readEveryMs`). */
@@ -150,12 +155,12 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   const replications = new Map<string, Replication>();
   const listeners = new Set<() => void>();
   // Each IndexedDB commit costs the browser a few ms of LevelDB work (bench/scan.bench.ts, traced: ~4 ms a commit and
-  // as much again compacting), on the same cores as the screen. A gate writes what it records, and which of its facts
-  // were delivered, at most every gateWritesEveryMs: at a hundred scans a second, one commit for ten scans. A desk
-  // writes at once (what a burst of deliveries brings is still one write).
+  // as much again compacting), on the same cores as the screen. A gate writes what it records at most every
+  // gateWritesEveryMs (at a hundred scans a second, one commit for ten scans), and which of its facts were delivered
+  // at most every gateDeliveredEveryMs. A desk writes at once (what a burst of deliveries brings is still one write).
   const gate = device.role === 'scanner';
-  const writeSoon = (write: () => void) => {
-    if (gate) setTimeout(write, gateWritesEveryMs);
+  const writeSoon = (write: () => void, gateWaitsMs = gateWritesEveryMs) => {
+    if (gate) setTimeout(write, gateWaitsMs);
     else queueMicrotask(write);
   };
   // Delivered facts are remembered with one write per burst (a reconnect delivers thousands at once).
@@ -170,7 +175,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
     authorization: deviceAuthorization(device),
     ...(gate ? { gatherMs: gateSendsEveryMs } : {}),
     onDelivered: (id, name) => {
-      if (delivered.length === 0) writeSoon(() => void writeDelivered());
+      if (delivered.length === 0) writeSoon(() => void writeDelivered(), gateDeliveredEveryMs);
       delivered.push({ id, database: name, at: new Date().toISOString() });
     },
   });
@@ -299,8 +304,9 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       for (const concert of view.concerts) replicate(concertDatabase(concert.concertId));
     }
     // The orders read the concerts' names, prices and seats left: a concert's change is an orders' change too, but
-    // it is projected in a task of its own, after the sale that changed the concert is on the screen.
-    if (view.concerts !== concertsBefore) ordersDue = true;
+    // it is projected in a task of its own, after the sale that changed the concert is on the screen. Not on a gate:
+    // it has no orders' screen, and each of its scans changes the concert (its counts in and out).
+    if (view.concerts !== concertsBefore && !gate) ordersDue = true;
     if (ordersChanged) {
       ordersChanged = false;
       ordersDue = ordersUrgent = true;
