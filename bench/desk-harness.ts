@@ -296,7 +296,14 @@ function instrument(): void {
  * was this benchmark (this process and its children: the store, Chromium) rather than anything else running. The
  * browser, the sync server and the store share these cores, so a busy machine slows every step of a sale.
  */
-export function cpuMeter(): () => { cpus: number; busy_pct: number; bench_pct: number } | undefined {
+export type MachineLoad = {
+  cpus: number;
+  busy_pct: number;
+  bench_pct: number;
+  threads_pct_of_a_core: Record<string, number>;
+};
+
+export function cpuMeter(): () => MachineLoad | undefined {
   if (!existsSync('/proc/stat')) return () => undefined;
   const system = () => {
     const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
@@ -331,14 +338,72 @@ export function cpuMeter(): () => { cpus: number; busy_pct: number; bench_pct: n
   };
   const startSystem = system();
   const startOurs = ours();
+  const startThreads = threadTicks();
   return () => {
     const endSystem = system();
     const all = endSystem.all - startSystem.all;
     if (all <= 0) return undefined;
+    // Each thread kind's share of one core: the ticks of all cores add up to `all`.
+    const core = all / cpus().length;
+    const threads = [...threadTicks()]
+      .map(([name, ticks]) => [name, round((100 * (ticks - (startThreads.get(name) ?? 0))) / core)] as const)
+      .filter(([, pct]) => pct >= 1)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 14);
     return {
       cpus: cpus().length,
       busy_pct: round(100 * (1 - (endSystem.idle - startSystem.idle) / all)),
       bench_pct: round((100 * (ours() - startOurs)) / all),
+      threads_pct_of_a_core: Object.fromEntries(threads),
     };
   };
+}
+
+/**
+ * CPU ticks by kind of thread, for this process and its descendants: `<process>/<thread>`, the process named by its
+ * role (Chromium's --type and service, the store, this process with the sync server), threads by their name.
+ */
+function threadTicks(): Map<string, number> {
+  const parents = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const ours = (pid: number) => {
+    for (let at: number | undefined = pid; at !== undefined && at > 1; at = parents.get(at))
+      if (at === process.pid) return true;
+    return false;
+  };
+  const ticks = new Map<string, number>();
+  for (const pid of parents.keys()) {
+    if (!ours(pid)) continue;
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const type = /--type=([a-z-]+)/.exec(command)?.[1];
+      const service = /--utility-sub-type=([a-z]+)/.exec(command)?.[1];
+      const role =
+        pid === process.pid
+          ? 'bench+sync-server'
+          : command.includes('pouchdb-server')
+            ? 'store'
+            : command.includes('chromium') || command.includes('chrome')
+              ? `chromium-${service ?? type ?? 'browser'}`
+              : (/[^/\0]+/.exec(command)?.[0] ?? 'other');
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const thread = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const key = `${role}/${thread}`;
+        ticks.set(key, (ticks.get(key) ?? 0) + Number(fields[11]) + Number(fields[12]));
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks;
 }
