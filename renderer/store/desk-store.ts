@@ -67,8 +67,13 @@ const ordersGiveWayMs = 5_000;
 const ordersAfterSaleMs = 1_000;
 /** How often a gate scanner takes in the store's news (its screen shows its own scans at once, from its book). */
 const gateNewsEveryMs = 100;
-/** How often a gate scanner writes what it recorded to IndexedDB (each commit costs the browser a few ms). */
-const gateWritesEveryMs = 100;
+/**
+ * How often a gate scanner writes what it recorded to IndexedDB. Each commit costs the browser's LevelDB threads work
+ * on the same cores, RxDB's upstreams' bookkeeping included (a read and a checkpoint write per replication); the
+ * journal holds what was recorded meanwhile. At 500 ms rather than 100 ms those threads went from 22 % to 8 % of a
+ * core while a gate scanned offline (bench/scan.bench.ts, 40,000 tickets).
+ */
+const gateWritesEveryMs = 500;
 /**
  * How often a gate scanner writes down which of its facts were delivered. That record only spares a restart sending
  * them again, and a fact sent again is answered as delivered: a second's worth of it lost costs nothing.
@@ -156,7 +161,7 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   const listeners = new Set<() => void>();
   // Each IndexedDB commit costs the browser a few ms of LevelDB work (bench/scan.bench.ts, traced: ~4 ms a commit and
   // as much again compacting), on the same cores as the screen. A gate writes what it records at most every
-  // gateWritesEveryMs (at a hundred scans a second, one commit for ten scans), and which of its facts were delivered
+  // gateWritesEveryMs (at a hundred scans a second, one commit for fifty scans), and which of its facts were delivered
   // at most every gateDeliveredEveryMs. A desk writes at once (what a burst of deliveries brings is still one write).
   const gate = device.role === 'scanner';
   const writeSoon = (write: () => void, gateWaitsMs = gateWritesEveryMs) => {
