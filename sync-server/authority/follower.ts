@@ -31,6 +31,8 @@ export type FollowerOptions = {
   onLag?: (pending: number) => void;
   /** Looks at each batch before the handler: what it leaves out is not the handler's (e.g. a revoked device's). */
   screen?: (changes: Change[]) => Promise<Change[]>;
+  /** The checkpoint is saved at most this often (default 1 s); the last position is saved after a quiet moment. */
+  checkpointEveryMs?: number;
 };
 
 export type Follower = { stop: () => Promise<void>; readonly leaseHeld: boolean; readonly caughtUp: boolean };
@@ -55,33 +57,64 @@ export function startFollower(options: FollowerOptions): Follower {
     const loaded = await handler.load(session.signal);
     let since: Seq = (loaded === 'rewind' ? undefined : await checkpoint.load()) ?? 0;
     logger.info({ since }, 'authority active');
-    let next = read(since, false, session.signal);
-    while (!session.signal.aborted) {
-      const response = await next;
-      logger.debug({ n: response.results.length, last: response.last_seq }, 'changes read');
-      caughtUp = response.results.length < batchSize;
-      // With a backlog, read the next batch while this one is decided and written.
-      if (!caughtUp) next = read(response.last_seq, false, session.signal);
-      const results = options.screen ? await options.screen(response.results) : response.results;
-      const outcome = results.length > 0 ? await handler.handle(results, session.signal) : 'continue';
-      // A session that ended while its batch was handled (the lease lost or its renewal failed) may have left facts
-      // undecided: handlers stop deciding at the abort. The checkpoint stays where it was, so whoever holds the lease
-      // next reads that batch again (decisions already written are recognised: handlers are idempotent).
-      if (session.signal.aborted) break;
-      if (outcome === 'rewind') {
-        logger.warn('reading the feed again from the start');
-        since = 0;
-        await checkpoint.save(since);
-        next = read(since, false, session.signal);
-        continue;
+    // The checkpoint moves after each batch, but is saved at most every checkpointEveryMs: a gate scanning online
+    // brings a batch every few tens of ms (its uploads, then the decisions written back), and a save per batch was a
+    // third of the store's requests (bench/scan.bench.ts). A restart reads that much again, which the handlers'
+    // idempotence allows. Saves go one after another, each of the position as it is then, and none once the session
+    // is over: whoever holds the lease next may be further on.
+    const everyMs = options.checkpointEveryMs ?? 1_000;
+    let savedAt = -Infinity;
+    let saving = Promise.resolve();
+    let later: ReturnType<typeof setTimeout> | undefined;
+    const save = (): Promise<void> => {
+      clearTimeout(later);
+      later = undefined;
+      savedAt = Date.now();
+      const seq = since;
+      saving = saving
+        .then(() => (session.signal.aborted ? undefined : checkpoint.save(seq)))
+        .catch((error: unknown) =>
+          logger.warn({ err: error, seq }, 'checkpoint not saved: the next save writes a later one'),
+        );
+      return saving;
+    };
+    try {
+      await follow();
+    } finally {
+      clearTimeout(later);
+    }
+
+    async function follow(): Promise<void> {
+      let next = read(since, false, session.signal);
+      while (!session.signal.aborted) {
+        const response = await next;
+        logger.debug({ n: response.results.length, last: response.last_seq }, 'changes read');
+        caughtUp = response.results.length < batchSize;
+        // With a backlog, read the next batch while this one is decided and written.
+        if (!caughtUp) next = read(response.last_seq, false, session.signal);
+        const results = options.screen ? await options.screen(response.results) : response.results;
+        const outcome = results.length > 0 ? await handler.handle(results, session.signal) : 'continue';
+        // A session that ended while its batch was handled (the lease lost or its renewal failed) may have left facts
+        // undecided: handlers stop deciding at the abort. The checkpoint stays where it was, so whoever holds the lease
+        // next reads that batch again (decisions already written are recognised: handlers are idempotent).
+        if (session.signal.aborted) break;
+        if (outcome === 'rewind') {
+          logger.warn('reading the feed again from the start');
+          since = 0;
+          await save();
+          next = read(since, false, session.signal);
+          continue;
+        }
+        logger.debug('handled');
+        if (response.last_seq !== since) {
+          since = response.last_seq;
+          const wait = savedAt + everyMs - Date.now();
+          if (wait <= 0) await save();
+          else later ??= setTimeout(() => void save(), wait);
+        }
+        if (caughtUp) next = read(since, true, session.signal);
+        options.onLag?.(response.pending ?? (caughtUp ? 0 : batchSize));
       }
-      logger.debug('handled');
-      if (response.last_seq !== since) {
-        since = response.last_seq;
-        await checkpoint.save(since);
-      }
-      if (caughtUp) next = read(since, true, session.signal);
-      options.onLag?.(response.pending ?? (caughtUp ? 0 : batchSize));
     }
   };
 

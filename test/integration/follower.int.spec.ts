@@ -8,7 +8,7 @@ import pino from 'pino';
 import { startFollower } from '../../sync-server/authority/follower';
 import type { Change } from '../../sync-server/authority/follower';
 import { createLease } from '../../sync-server/authority/lease';
-import { authorityDb, createAll, ensureDatabase, getDoc } from '../../sync-server/store/couch';
+import { authorityDb, createAll, ensureDatabase, getDoc, readChanges } from '../../sync-server/store/couch';
 import type { Doc } from '../../sync-server/store/couch';
 import { startTestStore, waitFor } from '../support/store';
 import type { TestStore } from '../support/store';
@@ -80,6 +80,56 @@ describe('follower', () => {
         20_000,
       );
       expect([...new Set(handled)].sort()).toEqual(ids);
+    } finally {
+      await follower.stop();
+    }
+  });
+
+  it('saves its checkpoint at most every checkpointEveryMs, and where it stopped after a quiet moment', async () => {
+    const dbName = 'follower-int-checkpoint';
+    await ensureDatabase(store.couch, dbName);
+    const db = store.couch.server.use<Doc>(dbName);
+    const ids = Array.from({ length: 12 }, (_, i) => `fact-${i}`);
+    const handled = new Set<string>();
+    const everyMs = 600;
+    const follower = startFollower({
+      couch: store.couch,
+      dbName,
+      authorityId: 'int-checkpointer',
+      logger,
+      leaseTtlMs: 60_000,
+      batchSize: 1,
+      checkpointEveryMs: everyMs,
+      handler: {
+        load: () => Promise.resolve('continue'),
+        handle(changes: Change[]) {
+          for (const change of changes) handled.add(change.id);
+          return Promise.resolve('continue');
+        },
+      },
+    });
+    try {
+      // Twelve facts written one by one, each read as a batch of its own.
+      const started = Date.now();
+      for (const id of ids) {
+        await createAll(db, [{ _id: id }]);
+        await waitFor(`${id} handled`, () => Promise.resolve(handled.has(id) || undefined));
+      }
+      const tookMs = Date.now() - started;
+      const { last_seq: last } = await readChanges(store.couch, dbName, {
+        since: 0,
+        limit: 100,
+        longpoll: false,
+        signal: new AbortController().signal,
+      });
+      const checkpoint = () => getDoc<Doc & { seq: unknown }>(authority(), `checkpoint:${dbName}`);
+      await waitFor('the last position saved', async () =>
+        (await checkpoint())?.seq === last ? true : undefined,
+      );
+      // One save per batch would be twelve revisions of the checkpoint.
+      const saves = Number((await checkpoint())?._rev?.split('-')[0]);
+      expect(saves).toBeLessThanOrEqual(2 + Math.floor(tookMs / everyMs));
+      expect(saves).toBeLessThan(ids.length);
     } finally {
       await follower.stop();
     }
