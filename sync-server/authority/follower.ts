@@ -78,43 +78,36 @@ export function startFollower(options: FollowerOptions): Follower {
         );
       return saving;
     };
-    try {
-      await follow();
-    } finally {
-      clearTimeout(later);
-    }
-
-    async function follow(): Promise<void> {
-      let next = read(since, false, session.signal);
-      while (!session.signal.aborted) {
-        const response = await next;
-        logger.debug({ n: response.results.length, last: response.last_seq }, 'changes read');
-        caughtUp = response.results.length < batchSize;
-        // With a backlog, read the next batch while this one is decided and written.
-        if (!caughtUp) next = read(response.last_seq, false, session.signal);
-        const results = options.screen ? await options.screen(response.results) : response.results;
-        const outcome = results.length > 0 ? await handler.handle(results, session.signal) : 'continue';
-        // A session that ended while its batch was handled (the lease lost or its renewal failed) may have left facts
-        // undecided: handlers stop deciding at the abort. The checkpoint stays where it was, so whoever holds the lease
-        // next reads that batch again (decisions already written are recognised: handlers are idempotent).
-        if (session.signal.aborted) break;
-        if (outcome === 'rewind') {
-          logger.warn('reading the feed again from the start');
-          since = 0;
-          await save();
-          next = read(since, false, session.signal);
-          continue;
-        }
-        logger.debug('handled');
-        if (response.last_seq !== since) {
-          since = response.last_seq;
-          const wait = savedAt + everyMs - Date.now();
-          if (wait <= 0) await save();
-          else later ??= setTimeout(() => void save(), wait);
-        }
-        if (caughtUp) next = read(since, true, session.signal);
-        options.onLag?.(response.pending ?? (caughtUp ? 0 : batchSize));
+    session.signal.addEventListener('abort', () => clearTimeout(later));
+    let next = read(since, false, session.signal);
+    while (!session.signal.aborted) {
+      const response = await next;
+      logger.debug({ n: response.results.length, last: response.last_seq }, 'changes read');
+      caughtUp = response.results.length < batchSize;
+      // With a backlog, read the next batch while this one is decided and written.
+      if (!caughtUp) next = read(response.last_seq, false, session.signal);
+      const results = options.screen ? await options.screen(response.results) : response.results;
+      const outcome = results.length > 0 ? await handler.handle(results, session.signal) : 'continue';
+      // A session that ended while its batch was handled (the lease lost or its renewal failed) may have left facts
+      // undecided: handlers stop deciding at the abort. The checkpoint stays where it was, so whoever holds the lease
+      // next reads that batch again (decisions already written are recognised: handlers are idempotent).
+      if (session.signal.aborted) break;
+      if (outcome === 'rewind') {
+        logger.warn('reading the feed again from the start');
+        since = 0;
+        await save();
+        next = read(since, false, session.signal);
+        continue;
       }
+      logger.debug('handled');
+      if (response.last_seq !== since) {
+        since = response.last_seq;
+        const wait = savedAt + everyMs - Date.now();
+        if (wait <= 0) await save();
+        else later ??= setTimeout(() => void save(), wait);
+      }
+      if (caughtUp) next = read(since, true, session.signal);
+      options.onLag?.(response.pending ?? (caughtUp ? 0 : batchSize));
     }
   };
 
