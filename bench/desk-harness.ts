@@ -313,27 +313,8 @@ export function cpuMeter(): () => MachineLoad | undefined {
     return { idle: (fields[3] ?? 0) + (fields[4] ?? 0), all: fields.reduce((a, b) => a + b, 0) };
   };
   const ours = () => {
-    const parents = new Map<number, number>();
-    const ticks = new Map<number, number>();
-    for (const name of readdirSync('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        parents.set(Number(name), Number(fields[1]));
-        ticks.set(Number(name), Number(fields[11]) + Number(fields[12]));
-      } catch {
-        // gone meanwhile
-      }
-    }
     let total = 0;
-    for (const [pid, used] of ticks) {
-      for (let at: number | undefined = pid; at !== undefined && at > 1; at = parents.get(at))
-        if (at === process.pid) {
-          total += used;
-          break;
-        }
-    }
+    for (const fields of ownProcesses().values()) total += Number(fields[11]) + Number(fields[12]);
     return total;
   };
   const startSystem = system();
@@ -359,29 +340,35 @@ export function cpuMeter(): () => MachineLoad | undefined {
   };
 }
 
+/** This process and its descendants, each with the fields of its /proc stat after the command's name. */
+function ownProcesses(): Map<number, string[]> {
+  const stats = new Map<number, string[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      stats.set(Number(name), stat.slice(stat.lastIndexOf(')') + 2).split(' '));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const ours = new Map<number, string[]>();
+  for (const [pid, fields] of stats)
+    for (let at = pid; at > 1; at = Number(stats.get(at)?.[1]))
+      if (at === process.pid) {
+        ours.set(pid, fields);
+        break;
+      }
+  return ours;
+}
+
 /**
  * CPU ticks by kind of thread, for this process and its descendants: `<process>/<thread>`, the process named by its
  * role (Chromium's --type and service, the store, this process with the sync server), threads by their name.
  */
 function threadTicks(): Map<string, number> {
-  const parents = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const ours = (pid: number) => {
-    for (let at: number | undefined = pid; at !== undefined && at > 1; at = parents.get(at))
-      if (at === process.pid) return true;
-    return false;
-  };
   const ticks = new Map<string, number>();
-  for (const pid of parents.keys()) {
-    if (!ours(pid)) continue;
+  for (const pid of ownProcesses().keys()) {
     try {
       const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       const type = /--type=([a-z-]+)/.exec(command)?.[1];
@@ -393,7 +380,7 @@ function threadTicks(): Map<string, number> {
             ? 'store'
             : command.includes('chromium') || command.includes('chrome')
               ? `chromium-${service ?? type ?? 'browser'}`
-              : (/[^/\0]+/.exec(command)?.[0] ?? 'other');
+              : (command.split('\0')[0]?.split('/').pop() ?? 'other');
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
         const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
         const thread = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
