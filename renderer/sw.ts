@@ -9,9 +9,9 @@ type FetchEvent = ExtendableEvent & { request: Request; respondWith: (response: 
 type ServiceWorkerScope = {
   skipWaiting: () => Promise<void>;
   clients: { claim: () => Promise<void> };
-  addEventListener: ((type: 'install' | 'activate', listener: (event: ExtendableEvent) => void) => void) &
-    ((type: 'fetch', listener: (event: FetchEvent) => void) => void) &
-    ((type: 'install', listener: (event: InstallEvent) => void) => void);
+  addEventListener: ((type: 'install', listener: (event: InstallEvent) => void) => void) &
+    ((type: 'activate', listener: (event: ExtendableEvent) => void) => void) &
+    ((type: 'fetch', listener: (event: FetchEvent) => void) => void);
 };
 type ManifestEntry = { file: string; css?: string[]; assets?: string[] };
 
@@ -22,7 +22,7 @@ const shell = 'stagedoor-shell';
 const live = ['/api/', '/couch/', '/health', '/metrics'];
 
 // Every file of the build, as Vite's manifest lists them, so the shell works offline from the first visit on.
-worker.addEventListener('install', (event: InstallEvent) => {
+worker.addEventListener('install', (event) => {
   // The live requests go to the network without the worker where the browser can route them so: the fetch handler
   // below would only let them through, and a gate scanning online makes several a second (its uploads, its pulls,
   // its change stream), each of which would wake the worker. Elsewhere the handler lets them through as before.
