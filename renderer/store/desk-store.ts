@@ -5,6 +5,7 @@
 // `ordersEveryMs`.
 import { concertDatabase, isStreamDecision } from '../../domain/authority/concert-authority';
 import { catalogueDatabase, factDatabase } from '../../domain/desk/databases';
+import { scannerKeeps } from '../../domain/desk/scanner-log';
 import { deskLog } from '../../domain/desk/desk-log';
 import type { DeskView } from '../../domain/desk/desk-view';
 import { projectOrders } from '../../domain/desk/order-view';
@@ -20,6 +21,8 @@ import { directUploads } from './direct-upload';
 import { fromRow, loadLog, loadUploaded, logCheckKeeper, openEventDatabase, toRow } from './event-database';
 import type { EventRow } from './event-database';
 import { newFact, newFactId } from './facts';
+import { pullCheckpoints, pullDatabase } from './pull';
+import type { Pull, PullCheckpoints } from './pull';
 import { replicateDatabase } from './replication';
 import type { Replication } from './replication';
 import { replayJournal, writeJournal } from './write-journal';
@@ -69,9 +72,9 @@ const ordersAfterSaleMs = 1_000;
 const gateNewsEveryMs = 100;
 /**
  * How often a gate scanner writes what it recorded to IndexedDB. Each commit costs the browser's LevelDB threads work
- * on the same cores, RxDB's upstreams' bookkeeping included (a read and a checkpoint write per replication); the
- * journal holds what was recorded meanwhile. At 500 ms rather than 100 ms those threads went from 22 % to 8 % of a
- * core while a gate scanned offline (bench/scan.bench.ts, 40,000 tickets).
+ * on the same cores; the journal holds what was recorded meanwhile. At 500 ms rather than 100 ms those threads went
+ * from 22 % to 8 % of a core while a gate scanned offline (bench/scan.bench.ts, 40,000 tickets, measured while RxDB's
+ * replications still answered each write with a read and a checkpoint write of their own).
  */
 const gateWritesEveryMs = 500;
 /**
@@ -81,7 +84,7 @@ const gateWritesEveryMs = 500;
 const gateDeliveredEveryMs = 1_000;
 /** How often a gate scanner sends its scans to the store, together (direct-upload.ts `gatherMs`). */
 const gateSendsEveryMs = 250;
-/** How often a gate scanner reads its databases' news once caught up (replication.ts `readEveryMs`). */
+/** How often a gate scanner reads its databases' news once caught up (pull.ts `readEveryMs`). */
 const gateReadsEveryMs = 1_000;
 /** How often a gate scanner sends again what it recorded and is not known to be delivered (it pushes nothing). */
 const gateResendEveryMs = 5_000;
@@ -157,7 +160,9 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
       }
     },
   });
-  const replications = new Map<string, Replication>();
+  const replications = new Map<string, Replication | Pull>();
+  /** Where a gate's pulls have read up to (set once the log is read: an empty log reads every database anew). */
+  let pulled: PullCheckpoints | undefined = undefined;
   const listeners = new Set<() => void>();
   // Each IndexedDB commit costs the browser a few ms of LevelDB work (bench/scan.bench.ts, traced: ~4 ms a commit and
   // as much again compacting), on the same cores as the screen. A gate writes what it records at most every
@@ -262,26 +267,42 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
         })
       : Promise.resolve();
   const replicate = (name: string) => {
-    if (!replications.has(name) && !changes.connection().revoked) {
-      const giveWay = name === ordersDatabase ? { giveWay: ordersGiveWay } : {};
+    if (replications.has(name) || changes.connection().revoked) return;
+    // A gate delivers its facts itself (direct-upload.ts) and only pulls, with a loop of its own (pull.ts): RxDB's
+    // replication would cost each of its writes four more IndexedDB transactions. Its screen shows what the change
+    // stream brings at once; what its pull stores can wait a second.
+    if (gate) {
+      if (!pulled) return;
       replications.set(
         name,
-        replicateDatabase({
-          collections,
+        pullDatabase({
+          events: collections.events,
           database: name,
-          device,
+          databaseUrl: `${device.server}/couch/${name}`,
+          authorization: deviceAuthorization(device),
           changes,
-          direct,
-          uploaded,
+          checkpoints: pulled,
           isStored: (id) => stored.has(id),
-          ...giveWay,
-          // A gate delivers its facts itself: its replications only pull (replication.ts `push`).
-          push: !gate,
-          // Its screen shows what the change stream brings at once; what its pull stores can wait a second.
-          ...(gate ? { readEveryMs: gateReadsEveryMs } : {}),
+          keeps: scannerKeeps(device.deviceId),
+          readEveryMs: gateReadsEveryMs,
         }),
       );
+      return;
     }
+    const giveWay = name === ordersDatabase ? { giveWay: ordersGiveWay } : {};
+    replications.set(
+      name,
+      replicateDatabase({
+        collections,
+        database: name,
+        device,
+        changes,
+        direct,
+        uploaded,
+        isStored: (id) => stored.has(id),
+        ...giveWay,
+      }),
+    );
   };
 
   // Events re-project the log; a heartbeat of the change stream only refreshes the connection figures.
@@ -406,6 +427,9 @@ export async function openDeskStore(device: Device): Promise<DeskStore> {
   step('store-read', started);
   started = performance.now();
   for (const id of log.failed) stored.add(id);
+  pulled = pullCheckpoints(database.name, { logEmpty: log.docs.length === 0 && log.failed.length === 0 });
+  // The first view starts the pulls, also of a log that holds nothing yet.
+  deskChanged = true;
   for (const doc of log.docs) {
     stored.add(doc._id);
     hold(doc);

@@ -1,10 +1,10 @@
-// One live CouchDB replication per event database the desk works (the catalogue and each concert's database), all
-// into the one `events` collection. Each pushes only the facts that belong to its database: a collection's
-// replications all see every local write, including what the others pulled.
+// One live CouchDB replication per event database a desk works (the catalogue, the orders and each concert's
+// database), all into the one `events` collection; a gate scanner only pulls, with a loop of its own (pull.ts). Each
+// pushes only the facts that belong to its database: a collection's replications all see every local write,
+// including what the others pulled.
 import { replicateCouchDB } from 'rxdb/plugins/replication-couchdb';
 import type { RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
 import { factDatabase } from '../../domain/desk/databases';
-import { scannerKeeps } from '../../domain/desk/scanner-log';
 import { isFact } from '../../domain/events/catalogue';
 import { deviceAuthorization } from '../device';
 import type { Device } from '../device';
@@ -28,23 +28,9 @@ export function replicateDatabase(options: {
   isStored?: (id: string) => boolean;
   /** Waited for before each read: lets a replication give way to what a person is waiting for. */
   giveWay?: () => Promise<void>;
-  /**
-   * false: this replication only pulls; the device delivers its facts itself (direct-upload.ts). RxDB holds back what a
-   * pull brings while its upstream handles local writes, and a gate scanning online writes all the time: with a push
-   * (which waits for each scan's direct upload) its pull stood still for as long as it scanned (bench/scan.bench.ts,
-   * 2,000 scans: not one decision stored). Without one, the upstream only notes each write as handled.
-   */
-  push?: boolean;
-  /**
-   * A replication that has caught up reads at most this often (a read that filled its batch is followed at once). A
-   * gate scanning online hears of a decision for each scan: a read for each kept the page, the browser and the store
-   * busy with what the change stream had already shown it (bench/scan.bench.ts).
-   */
-  readEveryMs?: number;
 }): Replication {
   const { collections, database, device, changes, direct, uploaded, giveWay } = options;
   const isStored = options.isStored ?? (() => false);
-  const keeps = device.role === 'scanner' ? scannerKeeps(device.deviceId) : () => true;
   const replication = replicateCouchDB<EventRow>({
     // Stable per database: after a reload or restart the replication resumes from its stored checkpoints.
     replicationIdentifier: `couchdb-${database}`,
@@ -52,33 +38,24 @@ export function replicateDatabase(options: {
     url: `${device.server}/couch/${database}/`,
     live: true,
     retryTime: 2_000,
-    fetch: changeAwareFetch(database, changes, deviceAuthorization(device), isStored, keeps, {
-      giveWay,
-      readEveryMs: options.readEveryMs ?? 0,
-    }),
+    fetch: changeAwareFetch(database, changes, deviceAuthorization(device), isStored, giveWay),
     // Large batches: each push costs RxDB a conflict check (_all_docs) and its bookkeeping besides the write, so a desk
     // back from a long offline spell uploads 2,000 facts in two pushes, not ten (bench/reconnect.bench.ts, paired
     // runs: settled in 6.1 and 7.3 s instead of 8.4 and 8.6 s). A fact is about 600 bytes: 1,000 are a small request.
     pull: { batchSize: 1000 },
-    ...(options.push === false
-      ? {}
-      : {
-          push: {
-            batchSize: 1000,
-            // Returning null leaves the document out of this replication's push (and marks it handled for it): what
-            // is not this device's fact for this database, and what was delivered directly when it was recorded.
-            modifier: async (row: EventRow) => {
-              const doc = fromRow(row);
-              const ours =
-                doc && isFact(doc) && doc.meta.deviceId === device.deviceId && factDatabase(doc) === database;
-              if (!ours || uploaded.has(row.id) || (await direct.delivered(row.id))) return null;
-              return row;
-            },
-          },
-        }),
+    push: {
+      batchSize: 1000,
+      // Returning null leaves the document out of this replication's push (and marks it handled for it): what is not
+      // this device's fact for this database, and what was delivered directly when it was recorded.
+      modifier: async (row: EventRow) => {
+        const doc = fromRow(row);
+        const ours =
+          doc && isFact(doc) && doc.meta.deviceId === device.deviceId && factDatabase(doc) === database;
+        if (!ours || uploaded.has(row.id) || (await direct.delivered(row.id))) return null;
+        return row;
+      },
+    },
   });
-  // Without a push RxDB still runs its upstream, and reports every local write as sent: nothing here was.
-  if (options.push === false) return replication;
   // A push sends up to a batch of facts at once and reports them one by one: remember them with one write per
   // push, not one per fact (after a long offline spell that is thousands of writes competing with the sync).
   let sent: UploadRow[] = [];
@@ -104,13 +81,8 @@ function changeAwareFetch(
   changes: ChangeStream,
   authorization: string,
   isStored: (id: string) => boolean,
-  keeps: (doc: unknown) => boolean,
-  pace: { giveWay?: (() => Promise<void>) | undefined; readEveryMs: number },
+  giveWay: () => Promise<void> = () => Promise.resolve(),
 ): typeof fetch {
-  const giveWay = pace.giveWay ?? (() => Promise.resolve());
-  /** When the last read ended, and whether it left more to read. */
-  let readAt = -Infinity;
-  let behind = false;
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input), location.href);
     const isChanges = url.pathname.endsWith('/_changes');
@@ -127,22 +99,14 @@ function changeAwareFetch(
     };
     if (!isChanges) return refused(await fetch(url, { ...init, headers }));
     await giveWay();
-    const paced = behind ? 0 : readAt + pace.readEveryMs - performance.now();
-    if (paced > 0) await new Promise((resolve) => setTimeout(resolve, paced));
     const limit = Number(url.searchParams.get('limit') ?? Infinity);
     const read = await readNews(url, { ...init, headers }, limit, isStored);
     // The concert's database is not made yet (the authority makes it): nothing to read so far.
     if (read === 'missing') return json({ results: [], last_seq: 0 });
     if (read instanceof Response) return refused(read);
-    readAt = performance.now();
-    behind = read.full;
     if (read.full) changes.markChanged(database);
     else changes.caughtUp(database);
-    // What this device does not keep is left out (the last row always goes: RxDB keeps no checkpoint for a read that
-    // brought nothing).
-    const last = read.results.at(-1);
-    const results = read.results.filter((row) => row === last || keeps(row.doc));
-    return json({ results, last_seq: read.lastSeq });
+    return json({ results: read.results, last_seq: read.lastSeq });
   };
 }
 
