@@ -2,23 +2,11 @@
 // never trusted when it is not a position.
 import { describe, expect, it } from 'vitest';
 import { pullCheckpoints } from './pull';
-import type { CheckpointMemo } from './pull';
-
-function memo(entries = new Map<string, string>()): CheckpointMemo {
-  return {
-    getItem: (key) => entries.get(key) ?? null,
-    setItem: (key, value) => void entries.set(key, value),
-    removeItem: (key) => void entries.delete(key),
-    key: (index) => [...entries.keys()][index] ?? null,
-    get length() {
-      return entries.size;
-    },
-  };
-}
+import { memoryStorage } from '../../test/support/memory-storage';
 
 describe('a gate’s pull positions', () => {
   it('keeps each database’s position as the store gave it, a number or an opaque string', () => {
-    const kept = memo();
+    const kept = memoryStorage();
     const positions = pullCheckpoints('desk', { logEmpty: false, memo: kept });
     positions.save('catalogue', 42);
     positions.save('concert-a', '17-g1AAAAB3eJzLYWBgYMpgTmHgz8tPSTV0MDQ');
@@ -30,12 +18,14 @@ describe('a gate’s pull positions', () => {
 
   it('forgets this log’s positions when the log is empty (read every database anew), and no other log’s', () => {
     const entries = new Map<string, string>();
-    pullCheckpoints('desk', { logEmpty: false, memo: memo(entries) }).save('concert-a', 900);
-    pullCheckpoints('other', { logEmpty: false, memo: memo(entries) }).save('concert-a', 5);
+    pullCheckpoints('desk', { logEmpty: false, memo: memoryStorage(entries) }).save('concert-a', 900);
+    pullCheckpoints('other', { logEmpty: false, memo: memoryStorage(entries) }).save('concert-a', 5);
     entries.set('stagedoor.journal.desk.x', '{}');
-    const fresh = pullCheckpoints('desk', { logEmpty: true, memo: memo(entries) });
+    const fresh = pullCheckpoints('desk', { logEmpty: true, memo: memoryStorage(entries) });
     expect(fresh.load('concert-a')).toBeUndefined();
-    expect(pullCheckpoints('other', { logEmpty: false, memo: memo(entries) }).load('concert-a')).toBe(5);
+    expect(
+      pullCheckpoints('other', { logEmpty: false, memo: memoryStorage(entries) }).load('concert-a'),
+    ).toBe(5);
     expect(entries.has('stagedoor.journal.desk.x')).toBe(true);
   });
 
@@ -44,7 +34,7 @@ describe('a gate’s pull positions', () => {
       ['stagedoor.pull.desk.broken', '{not json'],
       ['stagedoor.pull.desk.object', '{"seq":1}'],
     ]);
-    const positions = pullCheckpoints('desk', { logEmpty: false, memo: memo(entries) });
+    const positions = pullCheckpoints('desk', { logEmpty: false, memo: memoryStorage(entries) });
     expect(positions.load('broken')).toBeUndefined();
     expect(positions.load('object')).toBeUndefined();
   });

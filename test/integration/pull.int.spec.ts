@@ -10,6 +10,7 @@ import { pullCheckpoints, pullDatabase } from '../../renderer/store/pull';
 import type { CheckpointMemo, Pull } from '../../renderer/store/pull';
 import { createAll, ensureDatabase, storeEndpoint } from '../../sync-server/store/couch';
 import type { Doc } from '../../sync-server/store/couch';
+import { memoryStorage } from '../support/memory-storage';
 import { startTestStore } from '../support/store';
 import type { TestStore } from '../support/store';
 
@@ -36,20 +37,6 @@ const event = (id: string) => ({
   data: { ticketId: id },
   meta: { deviceId: 'AUTHORITY' },
 });
-
-function memo(): CheckpointMemo & { entries: Map<string, string> } {
-  const entries = new Map<string, string>();
-  return {
-    entries,
-    getItem: (key) => entries.get(key) ?? null,
-    setItem: (key, value) => void entries.set(key, value),
-    removeItem: (key) => void entries.delete(key),
-    key: (index) => [...entries.keys()][index] ?? null,
-    get length() {
-      return entries.size;
-    },
-  };
-}
 
 /** The change stream as the pull sees it: news told by the test, and what the pull told it. */
 function stream() {
@@ -109,7 +96,7 @@ function pull(
     databaseUrl: `${base}/${database}`,
     authorization: options.authorization ?? authorization,
     changes,
-    checkpoints: pullCheckpoints('test', { logEmpty: false, memo: options.checkpoints ?? memo() }),
+    checkpoints: pullCheckpoints('test', { logEmpty: false, memo: options.checkpoints ?? memoryStorage() }),
     isStored: options.isStored ?? (() => false),
     keeps: options.keeps ?? (() => true),
     readEveryMs: 0,
@@ -137,7 +124,7 @@ describe('a gate scanner’s pull', () => {
     const db = store.couch.server.use<Doc>(database);
     const names = Array.from({ length: 2_600 }, (_, i) => `${i % 5 === 0 ? 'other' : 'void'}-${i}`);
     await createAll(db, names.map(event));
-    const checkpoints = memo();
+    const checkpoints = memoryStorage();
     const log = await newLog();
     const { changes } = pull(log, database, {
       checkpoints,
@@ -160,7 +147,7 @@ describe('a gate scanner’s pull', () => {
     await ensureDatabase(store.couch, database);
     const db = store.couch.server.use<Doc>(database);
     await createAll(db, ['a', 'b', 'c'].map(event));
-    const checkpoints = memo();
+    const checkpoints = memoryStorage();
     const first = pull(await newLog(), database, { checkpoints });
     await until('the first pull to catch up', () => first.changes.told.caughtUp > 0);
     await first.pull.cancel();
@@ -197,7 +184,7 @@ describe('a gate scanner’s pull', () => {
     await ensureDatabase(store.couch, database);
     await createAll(store.couch.server.use<Doc>(database), ['r'].map(event));
     const log = await newLog();
-    const checkpoints = memo();
+    const checkpoints = memoryStorage();
     const { changes } = pull(log, database, {
       authorization: `Basic ${Buffer.from('nobody:wrong').toString('base64')}`,
       checkpoints,
