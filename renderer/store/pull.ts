@@ -143,11 +143,10 @@ export function pullDatabase(options: {
       const { _id: id, _rev: _ignoredRev, _attachments: _ignoredAttachments, ...fields } = doc;
       return [{ ...fields, id } as EventRow];
     });
-    if (rows.length > 0) {
-      const { error } = await events.bulkInsert(rows);
-      // A conflict is a document the log holds already: the same event, as events never change.
-      if (error.some((e) => e.status !== 409)) return false;
-    }
+    // A write that fails (IndexedDB unavailable, the log closing) throws, and the read is tried again. A document
+    // refused on its own is passed over: a conflict is one the log holds already (the same event: events never
+    // change), and one the log cannot hold would stop the gate's pull for good; the store keeps it either way.
+    if (rows.length > 0) await events.bulkInsert(rows);
     if (isSeq(read.lastSeq)) {
       since = read.lastSeq;
       checkpoints.save(database, since);

@@ -1,7 +1,8 @@
 // A gate scanner's pull (renderer/store/pull.ts) against the real store, into RxDB's memory storage (the e2e runs
 // Dexie on Chromium's IndexedDB): what it reads, what it keeps, where it resumes, and how it meets a database not made
-// yet, a refusal, and a document the log holds already. The change stream is the one stand-in: its news are told by
-// the test (the real one needs the sync server, and scan.e2e runs it).
+// yet, a refusal, a document the log holds already, and a local write that fails. The change stream is the one
+// stand-in (its news are told by the test: the real one needs the sync server, and scan.e2e runs it), with one fault
+// put in front of the collection for the failing write.
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openEventDatabase } from '../../renderer/store/event-database';
@@ -206,6 +207,44 @@ describe('a gate scanner’s pull', () => {
     const { changes } = pull(log, database);
     await until('the pull to catch up', () => changes.told.caughtUp > 0);
     expect(await ids(log)).toEqual(['h1', 'h2', 'h3']);
+  });
+
+  it('keeps no position past a write that failed, and reads the same batch again', async () => {
+    const database = 'stagedoor-concert-pull-failed-write';
+    await ensureDatabase(store.couch, database);
+    await createAll(store.couch.server.use<Doc>(database), ['w1', 'w2'].map(event));
+    const log = await newLog();
+    // The local write fails twice (IndexedDB unavailable), then works: a fault put in front of the real collection.
+    let failures = 2;
+    const events = Object.create(log.events, {
+      bulkInsert: {
+        value: (rows: Parameters<typeof log.events.bulkInsert>[0]) => {
+          if (failures-- > 0) return Promise.reject(new Error('IndexedDB unavailable'));
+          return log.events.bulkInsert(rows);
+        },
+      },
+    }) as typeof log.events;
+    const checkpoints = memoryStorage();
+    const changes = stream();
+    open.pulls.push(
+      pullDatabase({
+        events,
+        database,
+        databaseUrl: `${base}/${database}`,
+        authorization,
+        changes,
+        checkpoints: pullCheckpoints('test', { logEmpty: false, memo: checkpoints }),
+        isStored: () => false,
+        keeps: () => true,
+        readEveryMs: 0,
+        retryMs: 50,
+      }),
+    );
+    await until('the write to fail twice', () => failures <= 0);
+    expect(checkpoints.entries.size).toBe(0);
+    await until('the pull to catch up', () => changes.told.caughtUp > 0);
+    expect(await ids(log)).toEqual(['w1', 'w2']);
+    expect(checkpoints.entries.size).toBe(1);
   });
 
   it('stops at once when cancelled while waiting for news', async () => {
