@@ -88,11 +88,13 @@ function pull(
     keeps?: (doc: unknown) => boolean;
     isStored?: (id: string) => boolean;
     authorization?: string;
+    /** The collection as the pull writes to it (a fault put in front of the log's). */
+    events?: DeskDatabase['events'];
   } = {},
 ) {
   const changes = options.changes ?? stream();
   const started = pullDatabase({
-    events: log.events,
+    events: options.events ?? log.events,
     database,
     databaseUrl: `${base}/${database}`,
     authorization: options.authorization ?? authorization,
@@ -225,21 +227,7 @@ describe('a gate scanner’s pull', () => {
       },
     }) as typeof log.events;
     const checkpoints = memoryStorage();
-    const changes = stream();
-    open.pulls.push(
-      pullDatabase({
-        events,
-        database,
-        databaseUrl: `${base}/${database}`,
-        authorization,
-        changes,
-        checkpoints: pullCheckpoints('test', { logEmpty: false, memo: checkpoints }),
-        isStored: () => false,
-        keeps: () => true,
-        readEveryMs: 0,
-        retryMs: 50,
-      }),
-    );
+    const { changes } = pull(log, database, { events, checkpoints });
     await until('the write to fail twice', () => failures <= 0);
     expect(checkpoints.entries.size).toBe(0);
     await until('the pull to catch up', () => changes.told.caughtUp > 0);
