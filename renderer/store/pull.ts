@@ -10,6 +10,8 @@
 import type { RxCollection } from 'rxdb';
 import type { ChangeStream } from './change-stream';
 import type { EventRow } from './event-database';
+import { keysStartingWith } from './local-memo';
+import type { LocalMemo } from './local-memo';
 import { readNews } from './read-news';
 
 /** A position in a database's feed: opaque, as the store gave it (CouchDB 3's are strings, pouchdb-server's numbers). */
@@ -24,7 +26,7 @@ export type PullCheckpoints = {
 };
 
 /** Where the positions are kept: the page's localStorage. */
-export type CheckpointMemo = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
+export type CheckpointMemo = LocalMemo;
 
 const checkpointPrefix = (name: string) => `stagedoor.pull.${name}.`;
 
@@ -38,14 +40,7 @@ export function pullCheckpoints(
 ): PullCheckpoints {
   const memo = options.memo ?? localStorage;
   const at = checkpointPrefix(name);
-  if (options.logEmpty) {
-    const keys: string[] = [];
-    for (let i = 0; i < memo.length; i++) {
-      const key = memo.key(i);
-      if (key?.startsWith(at)) keys.push(key);
-    }
-    for (const key of keys) memo.removeItem(key);
-  }
+  if (options.logEmpty) for (const key of keysStartingWith(memo, at)) memo.removeItem(key);
   return {
     load(database) {
       try {

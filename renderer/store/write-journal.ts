@@ -9,9 +9,11 @@
 import type { RxCollection } from 'rxdb';
 import type { EventRow } from './event-database';
 import { fromRow } from './event-database';
+import { keysStartingWith } from './local-memo';
+import type { LocalMemo } from './local-memo';
 
 /** Where the journal is kept: the page's localStorage. */
-export type JournalMemo = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
+export type JournalMemo = LocalMemo;
 
 export type WriteJournal = {
   /** Notes a fact before its local write starts. Best effort: a full storage leaves it to the write alone. */
@@ -36,13 +38,8 @@ export function writeJournal(name: string, memo: JournalMemo = localStorage): Wr
     },
     drop: (id) => memo.removeItem(at + id),
     rows() {
-      const keys: string[] = [];
-      for (let i = 0; i < memo.length; i++) {
-        const key = memo.key(i);
-        if (key?.startsWith(at)) keys.push(key);
-      }
       const rows: EventRow[] = [];
-      for (const key of keys) {
+      for (const key of keysStartingWith(memo, at)) {
         const row = parseRow(memo.getItem(key));
         // An entry that is not a fact of the catalogue cannot be recorded: it goes (what it was is lost already).
         if (row && key === at + row.id) rows.push(row);
